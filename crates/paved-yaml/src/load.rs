@@ -1,0 +1,438 @@
+//! The loader: saphyr's event stream to a positioned [`Node`] tree.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as RawSpan, Tag};
+
+use crate::node::{Entry, Node, NodeKind, Pos, Span};
+
+/// Bounds that keep hostile input from exhausting memory or the stack.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// How deep mappings and sequences may nest.
+    pub max_depth: usize,
+    /// How many nodes a document may hold in all, counting every node an alias
+    /// copies (this is what stops a "billion laughs" alias bomb).
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 64,
+            max_nodes: 100_000,
+        }
+    }
+}
+
+/// Why a text could not be loaded, with where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct LoadError {
+    pub message: String,
+    pub span: Span,
+    pub hint: Option<String>,
+}
+
+/// Load a text that must hold exactly one YAML document (an empty text is an
+/// error: there is nothing to read).
+pub fn load_one(source: &str, limits: Limits) -> Result<Node, LoadError> {
+    let mut docs = load_all(source, limits)?;
+    match docs.len() {
+        0 => Err(LoadError {
+            message: "the file is empty".into(),
+            span: Span::default(),
+            hint: None,
+        }),
+        1 => Ok(docs.remove(0)),
+        _ => Err(LoadError {
+            message: "the file holds more than one YAML document".into(),
+            span: docs[1].span,
+            hint: Some("keep one document per file; remove the `---` separator".into()),
+        }),
+    }
+}
+
+/// Load every document of a YAML stream. Documents that hold nothing but
+/// comments or a bare `null` are skipped.
+pub fn load_all(source: &str, limits: Limits) -> Result<Vec<Node>, LoadError> {
+    let mut loader = Loader {
+        lines: LineIndex::new(source),
+        limits,
+        anchors: HashMap::new(),
+        nodes: 0,
+    };
+    let mut parser = Parser::new_from_str(source);
+    let mut docs = Vec::new();
+    loop {
+        let (event, span) = loader.next(&mut parser)?;
+        match event {
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => {
+                loader.anchors.clear();
+                loader.nodes = 0;
+                let (event, span) = loader.next(&mut parser)?;
+                let node = match event {
+                    Event::DocumentEnd => None,
+                    other => Some(loader.node(&mut parser, other, span, 0)?),
+                };
+                if node.is_some() {
+                    let (end, span) = loader.next(&mut parser)?;
+                    if !matches!(end, Event::DocumentEnd) {
+                        return Err(loader.error("expected the end of the document", span));
+                    }
+                }
+                if let Some(node) = node.filter(|n| n.kind != NodeKind::Null) {
+                    docs.push(node);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(docs)
+}
+
+struct Loader<'s> {
+    lines: LineIndex<'s>,
+    limits: Limits,
+    anchors: HashMap<usize, (Node, usize)>,
+    nodes: usize,
+}
+
+impl Loader<'_> {
+    fn next<'a>(&self, parser: &mut Parser<'a, impl saphyr_parser::Input>) -> Result<(Event<'a>, RawSpan), LoadError> {
+        match parser.next_event() {
+            Some(Ok(pair)) => Ok(pair),
+            Some(Err(e)) => {
+                let m = *e.marker();
+                let pos = self.lines.pos(m.line(), m.col());
+                Err(LoadError {
+                    message: format!("invalid YAML: {}", e.info()),
+                    span: Span { start: pos, end: pos },
+                    hint: None,
+                })
+            }
+            None => Err(LoadError {
+                message: "unexpected end of input".into(),
+                span: Span::default(),
+                hint: None,
+            }),
+        }
+    }
+
+    fn span(&self, raw: RawSpan) -> Span {
+        Span {
+            start: self.lines.pos(raw.start.line(), raw.start.col()),
+            end: self.lines.pos(raw.end.line(), raw.end.col()),
+        }
+    }
+
+    fn error(&self, message: impl Into<String>, raw: RawSpan) -> LoadError {
+        LoadError {
+            message: message.into(),
+            span: self.span(raw),
+            hint: None,
+        }
+    }
+
+    fn count(&mut self, n: usize, raw: RawSpan) -> Result<(), LoadError> {
+        self.nodes += n;
+        if self.nodes > self.limits.max_nodes {
+            return Err(LoadError {
+                message: format!("the document has more than {} values", self.limits.max_nodes),
+                span: self.span(raw),
+                hint: Some("aliases (`*name`) count every value they copy; this looks like an alias bomb".into()),
+            });
+        }
+        Ok(())
+    }
+
+    fn check_tag(&self, tag: &Option<Cow<'_, Tag>>, expected: &[&str], raw: RawSpan) -> Result<(), LoadError> {
+        let Some(tag) = tag else { return Ok(()) };
+        if tag.is_yaml_core_schema() && expected.contains(&tag.suffix.as_str()) {
+            return Ok(());
+        }
+        Err(LoadError {
+            message: format!("the tag `{tag}` is not allowed here"),
+            span: self.span(raw),
+            hint: Some("paved reads plain data; remove the tag".into()),
+        })
+    }
+
+    fn node<'a>(
+        &mut self,
+        parser: &mut Parser<'a, impl saphyr_parser::Input>,
+        event: Event<'a>,
+        raw: RawSpan,
+        depth: usize,
+    ) -> Result<Node, LoadError> {
+        if depth > self.limits.max_depth {
+            return Err(LoadError {
+                message: format!("values are nested more than {} levels deep", self.limits.max_depth),
+                span: self.span(raw),
+                hint: None,
+            });
+        }
+        let (node, anchor) = match event {
+            Event::Alias(id) => {
+                let Some((node, size)) = self.anchors.get(&id) else {
+                    return Err(self.error("unknown alias", raw));
+                };
+                let (mut node, size) = (node.clone(), *size);
+                self.count(size, raw)?;
+                node.span = self.span(raw);
+                return Ok(node);
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                self.count(1, raw)?;
+                let kind = self.scalar(&text, style, &tag, raw)?;
+                (Node { kind, span: self.span(raw) }, anchor)
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.check_tag(&tag, &["seq"], raw)?;
+                self.count(1, raw)?;
+                let mut items = Vec::new();
+                let end = loop {
+                    let (event, span) = self.next(parser)?;
+                    if let Event::SequenceEnd = event {
+                        break span;
+                    }
+                    items.push(self.node(parser, event, span, depth + 1)?);
+                };
+                let span = Span {
+                    start: self.span(raw).start,
+                    end: self.span(end).end,
+                };
+                (Node { kind: NodeKind::Seq(items), span }, anchor)
+            }
+            Event::MappingStart(anchor, tag) => {
+                self.check_tag(&tag, &["map"], raw)?;
+                self.count(1, raw)?;
+                let mut entries: Vec<Entry> = Vec::new();
+                let end = loop {
+                    let (event, key_raw) = self.next(parser)?;
+                    if let Event::MappingEnd = event {
+                        break key_raw;
+                    }
+                    let merge_key = matches!(&event, Event::Scalar(t, ScalarStyle::Plain, _, None) if t == "<<");
+                    let key_node = self.node(parser, event, key_raw, depth + 1)?;
+                    let key = match key_node.kind {
+                        NodeKind::String(s) => s,
+                        NodeKind::Int(i) => i.to_string(),
+                        NodeKind::Bool(b) => b.to_string(),
+                        NodeKind::Float(f) => f.to_string(),
+                        NodeKind::Null => "null".into(),
+                        NodeKind::Seq(_) | NodeKind::Map(_) => {
+                            return Err(LoadError {
+                                message: "a key must be a plain string".into(),
+                                span: key_node.span,
+                                hint: None,
+                            });
+                        }
+                    };
+                    if merge_key {
+                        return Err(LoadError {
+                            message: "merge keys (`<<`) are not supported".into(),
+                            span: key_node.span,
+                            hint: Some("write the keys out; environment differences go under `environments`".into()),
+                        });
+                    }
+                    let (event, span) = self.next(parser)?;
+                    let value = self.node(parser, event, span, depth + 1)?;
+                    if let Some(first) = entries.iter().find(|e| e.key == key) {
+                        return Err(LoadError {
+                            message: format!("duplicate key `{key}`"),
+                            span: key_node.span,
+                            hint: Some(format!(
+                                "`{key}` is already set at line {}; keep one",
+                                first.key_span.start.line
+                            )),
+                        });
+                    }
+                    entries.push(Entry {
+                        key,
+                        key_span: key_node.span,
+                        value,
+                    });
+                };
+                let span = Span {
+                    start: self.span(raw).start,
+                    end: self.span(end).end,
+                };
+                (Node { kind: NodeKind::Map(entries), span }, anchor)
+            }
+            _ => return Err(self.error("unexpected YAML event", raw)),
+        };
+        if anchor != 0 {
+            let size = count_nodes(&node);
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        Ok(node)
+    }
+
+    fn scalar(
+        &self,
+        text: &str,
+        style: ScalarStyle,
+        tag: &Option<Cow<'_, Tag>>,
+        raw: RawSpan,
+    ) -> Result<NodeKind, LoadError> {
+        if let Some(tag) = tag {
+            self.check_tag(&Some(tag.clone()), &["str", "int", "float", "bool", "null"], raw)?;
+            let resolved = resolve_plain(text);
+            let ok = match tag.suffix.as_str() {
+                "str" => return Ok(NodeKind::String(text.to_owned())),
+                "int" => matches!(resolved, NodeKind::Int(_)),
+                "float" => matches!(resolved, NodeKind::Float(_) | NodeKind::Int(_)),
+                "bool" => matches!(resolved, NodeKind::Bool(_)),
+                _ => matches!(resolved, NodeKind::Null),
+            };
+            if !ok {
+                return Err(self.error(format!("`{text}` is not a valid `{tag}`"), raw));
+            }
+            return Ok(match (tag.suffix.as_str(), resolved) {
+                ("float", NodeKind::Int(i)) => NodeKind::Float(i as f64),
+                (_, kind) => kind,
+            });
+        }
+        Ok(match style {
+            ScalarStyle::Plain => resolve_plain(text),
+            _ => NodeKind::String(text.to_owned()),
+        })
+    }
+}
+
+fn count_nodes(node: &Node) -> usize {
+    match &node.kind {
+        NodeKind::Seq(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
+        NodeKind::Map(entries) => 1 + entries.iter().map(|e| 1 + count_nodes(&e.value)).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+/// Resolve a plain scalar by the YAML 1.2 core schema.
+fn resolve_plain(text: &str) -> NodeKind {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return NodeKind::Null,
+        "true" | "True" | "TRUE" => return NodeKind::Bool(true),
+        "false" | "False" | "FALSE" => return NodeKind::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return NodeKind::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return NodeKind::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return NodeKind::Float(f64::NAN),
+        _ => {}
+    }
+    if let Some(kind) = resolve_int(text) {
+        return kind;
+    }
+    if is_float(text) {
+        if let Ok(f) = text.parse::<f64>() {
+            return NodeKind::Float(f);
+        }
+    }
+    NodeKind::String(text.to_owned())
+}
+
+fn resolve_int(text: &str) -> Option<NodeKind> {
+    let (radix, digits, negative) = if let Some(rest) = text.strip_prefix("0o") {
+        (8, rest, false)
+    } else if let Some(rest) = text.strip_prefix("0x") {
+        (16, rest, false)
+    } else {
+        let (negative, digits) = match text.as_bytes().first() {
+            Some(b'-') => (true, &text[1..]),
+            Some(b'+') => (false, &text[1..]),
+            _ => (false, text),
+        };
+        (10, digits, negative)
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    Some(match i64::from_str_radix(digits, radix) {
+        Ok(v) => NodeKind::Int(if negative { -v } else { v }),
+        // Too large for i64: keep the magnitude as a float, as JSON would.
+        Err(_) => {
+            let f = digits.parse::<f64>().unwrap_or(f64::INFINITY);
+            NodeKind::Float(if negative { -f } else { f })
+        }
+    })
+}
+
+/// `[-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`
+fn is_float(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    if matches!(b.first(), Some(b'-' | b'+')) {
+        i += 1;
+    }
+    let int_start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let int_digits = i - int_start;
+    let mut frac_digits = 0;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        frac_digits = i - start;
+    }
+    if int_digits == 0 && frac_digits == 0 {
+        return false;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// Maps saphyr's (line, character column) markers to [`Pos`] with byte offsets.
+struct LineIndex<'s> {
+    /// The byte offset where each line starts.
+    starts: Vec<usize>,
+    source: &'s str,
+}
+
+impl<'s> LineIndex<'s> {
+    fn new(source: &'s str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts, source }
+    }
+
+    /// `line` counts from 1, `col` from 0 in characters.
+    fn pos(&self, line: usize, col: usize) -> Pos {
+        let line = line.max(1);
+        let Some(&start) = self.starts.get(line - 1) else {
+            return Pos {
+                line: line as u32,
+                column: col as u32 + 1,
+                offset: self.source.len(),
+            };
+        };
+        let rest = &self.source[start..];
+        let byte = rest
+            .char_indices()
+            .nth(col)
+            .map(|(i, _)| i)
+            .unwrap_or(rest.len());
+        Pos {
+            line: line as u32,
+            column: col as u32 + 1,
+            offset: start + byte,
+        }
+    }
+}
