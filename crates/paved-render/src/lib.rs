@@ -1,1 +1,21 @@
+//! The render core: `render(app, blueprint, platform) -> objects`, pure.
+//!
+//! Nothing here reads files, looks at clocks or draws random numbers, so a
+//! render is a function of its inputs: trivially testable, safe to run in
+//! parallel, and byte-identical run to run. The CLI does the I/O at the edges.
+//!
+//! A render goes: the effective app settings for one environment (already
+//! merged and validated by `paved-spec`) → a [`context::Context`] → each
+//! blueprint template (minijinja, strict undefined, every value JSON-escaped)
+//! → YAML text → [`paved_yaml`] parse → [`normalise`] (drop nulls, check
+//! identity, sort) → [`Object`]s. Output bytes come only from
+//! [`paved_yaml::emit`], via [`output`].
 
+pub mod context;
+mod engine;
+mod normalise;
+pub mod output;
+
+pub use context::ImageOverride;
+pub use engine::{Engine, Input, RenderError};
+pub use normalise::{Object, kind_rank};

@@ -1,1 +1,20 @@
+//! The app and platform files: their types, JSON schemas, and validation.
+//!
+//! Everything a person writes goes through here before anything is rendered:
+//! the file is parsed with positions ([`paved_yaml`]), checked against the JSON
+//! schema generated from the types in [`app`] and [`platform`] (the same schema
+//! editors use), then checked against rules a schema cannot express
+//! ([`validate`]). Every problem in a file is collected, each with the file,
+//! line, column, field path and a hint ([`Diagnostic`]), so a person fixes a
+//! file in one pass.
 
+pub mod app;
+mod diagnostic;
+pub mod platform;
+mod schema;
+pub mod syntax;
+mod validate;
+
+pub use diagnostic::{Diagnostic, SourceFile, display_path};
+pub use schema::{FieldDoc, SchemaKind, explain, schema, schema_text};
+pub use validate::{BlueprintRules, ValidApp, validate_app, validate_platform};

@@ -1,0 +1,125 @@
+//! The command-line interface, as clap types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// paved: a few lines of app YAML in, everything a regulated platform needs out.
+#[derive(Debug, Parser)]
+#[command(name = "paved", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The platform file (environments, registries, ...). Default: the embedded example organisation.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub platform: Option<PathBuf>,
+    /// A checked-out blueprint catalog to use instead of the embedded one.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub blueprints: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render apps to Kubernetes objects.
+    Render(RenderArgs),
+    /// Check app files, and the objects they render against the Kubernetes and CRD schemas.
+    Validate(ValidateArgs),
+    /// Write a new app file.
+    New(NewArgs),
+    /// Print the JSON schema of the app file (or the platform file).
+    Schema(SchemaArgs),
+    /// Explain a field of the app file (or the platform file).
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// App files, or directories searched for `app.yaml`. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Render only these environments (repeatable). Default: every environment.
+    #[arg(long = "env", short = 'e', value_name = "ENV")]
+    pub envs: Vec<String>,
+    /// Write one YAML stream to stdout (`-o -`, the default).
+    #[arg(short = 'o', long = "output", value_name = "-", conflicts_with = "out")]
+    pub output: Option<String>,
+    /// Write the file tree to DIR, replacing what paved wrote there before (atomically).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The image tag to deploy, replacing the one in the app file.
+    #[arg(long, value_name = "TAG")]
+    pub image_tag: Option<String>,
+    /// The image digest to deploy (`sha256:…`), replacing the one in the app file.
+    #[arg(long, value_name = "DIGEST")]
+    pub image_digest: Option<String>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// App files, or directories searched for `app.yaml`. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// How problems are reported on stderr.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// With the source line and a hint.
+    Human,
+    /// One line per problem: `file:line:column: field: message (hint)`.
+    Short,
+    /// A JSON array on stdout, for machines.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The app's name (a DNS-1123 label, at most 40 characters).
+    pub name: String,
+    /// The owning team.
+    #[arg(long)]
+    pub team: String,
+    /// The blueprint: a name (pinned to its newest major, such as `api@1`) or a pin such as `api@1`.
+    #[arg(long)]
+    pub blueprint: String,
+    /// Where to write `app.yaml`. Default: a new directory named after the app.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file's schema.
+    #[arg(value_enum, default_value_t = SchemaFile::App)]
+    pub file: SchemaFile,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The field, as a dotted path: `replicas`, `replicas.min`, `environments.prod.resources`.
+    pub field: String,
+    /// Which file's field.
+    #[arg(long, value_enum, default_value_t = SchemaFile::App)]
+    pub file: SchemaFile,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaFile {
+    App,
+    Platform,
+}

@@ -1,0 +1,32 @@
+//! `paved explain FIELD`: a field's description, type and default.
+
+use crate::cli::ExplainArgs;
+use crate::commands::schema::kind;
+use crate::{Failure, Outcome};
+
+pub fn run(args: ExplainArgs) -> Outcome {
+    let doc = paved_spec::explain(kind(args.file), &args.field).map_err(|known| {
+        let hint = match paved_spec::syntax::did_you_mean(args.field.rsplit('.').next().unwrap_or_default(), known.iter().map(String::as_str)) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("fields here: {}", known.join(", ")),
+        };
+        Failure::Error(format!("unknown field `{}`\n\nhelp: {hint}", args.field))
+    })?;
+    let types = if doc.types.is_empty() { String::new() } else { format!(" ({})", doc.types.join(" or ")) };
+    println!("{}{types}", doc.path);
+    println!();
+    println!("{}", doc.description);
+    if let Some(default) = &doc.default {
+        println!();
+        println!("default: {default}");
+    }
+    if !doc.allowed.is_empty() {
+        println!();
+        println!("one of: {}", doc.allowed.join(", "));
+    }
+    if !doc.fields.is_empty() {
+        println!();
+        println!("fields: {}", doc.fields.join(", "));
+    }
+    Ok(())
+}

@@ -1,0 +1,20 @@
+//! One module per command.
+
+mod explain;
+mod new;
+mod render;
+mod schema;
+mod validate;
+
+use crate::cli::{Cli, Command};
+use crate::Outcome;
+
+pub fn run(cli: Cli) -> Outcome {
+    match cli.command {
+        Command::Render(args) => render::run(&cli.global, args),
+        Command::Validate(args) => validate::run(&cli.global, args),
+        Command::New(args) => new::run(&cli.global, args),
+        Command::Schema(args) => schema::run(args),
+        Command::Explain(args) => explain::run(args),
+    }
+}

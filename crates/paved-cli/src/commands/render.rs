@@ -1,0 +1,85 @@
+//! `paved render`: apps to Kubernetes objects, as a stream or a file tree.
+
+use std::io::Write;
+
+use paved_render::output::{self, Rendered};
+use paved_render::{Engine, ImageOverride, Input};
+use paved_spec::ValidApp;
+use paved_spec::platform::Platform;
+use paved_spec::syntax;
+
+use crate::cli::{Global, RenderArgs};
+use crate::inputs::{self, Setup};
+use crate::{Failure, Outcome, write};
+
+pub fn run(global: &Global, args: RenderArgs) -> Outcome {
+    if let Some(o) = &args.output {
+        if o != "-" {
+            return Err(Failure::Error(format!("`-o {o}`: only `-o -` (stdout) is supported; use `--out DIR` for a file tree")));
+        }
+    }
+    let image = image_override(&args)?;
+    let setup = Setup::load(global, args.report.format)?;
+    let envs = chosen_environments(&setup.platform, &args.envs)?;
+    let files = inputs::read_all(&inputs::discover(&args.paths)?)?;
+    let apps = setup.validate_apps(files, args.report.format)?;
+    let rendered = render_all(&setup, &apps, &envs, &image)?;
+    match &args.out {
+        Some(dir) => write::tree(dir, &output::tree(&rendered)),
+        None => {
+            let stream = output::stream(&rendered);
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(stream.as_bytes())?;
+            stdout.flush()?;
+            Ok(())
+        }
+    }
+}
+
+fn image_override(args: &RenderArgs) -> Result<ImageOverride, Failure> {
+    if let Some(tag) = &args.image_tag {
+        syntax::image_tag(tag).map_err(|p| usage("--image-tag", p))?;
+    }
+    if let Some(digest) = &args.image_digest {
+        syntax::image_digest(digest).map_err(|p| usage("--image-digest", p))?;
+    }
+    Ok(ImageOverride { tag: args.image_tag.clone(), digest: args.image_digest.clone() })
+}
+
+fn usage(flag: &str, p: syntax::Problem) -> Failure {
+    let hint = p.hint.map(|h| format!("\n\nhelp: {h}")).unwrap_or_default();
+    Failure::Error(format!("{flag}: {}{hint}", p.message))
+}
+
+/// The environments to render, in promotion order whatever order they were asked in.
+pub fn chosen_environments(platform: &Platform, wanted: &[String]) -> Result<Vec<String>, Failure> {
+    let known: Vec<&str> = platform.environment_names().collect();
+    for env in wanted {
+        if !known.contains(&env.as_str()) {
+            let hint = match syntax::did_you_mean(env, known.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("the platform's environments are {}", known.join(", ")),
+            };
+            return Err(Failure::Error(format!("--env: unknown environment `{env}`\n\nhelp: {hint}")));
+        }
+    }
+    Ok(known.into_iter().filter(|k| wanted.is_empty() || wanted.iter().any(|w| w == k)).map(str::to_owned).collect())
+}
+
+/// Render every app in every chosen environment, in output order: environment
+/// (promotion order), then team and app.
+pub fn render_all(setup: &Setup, apps: &[ValidApp], envs: &[String], image: &ImageOverride) -> Result<Vec<Rendered>, Failure> {
+    let engine = Engine::new(&setup.catalog).map_err(|e| Failure::Error(e.to_string()))?;
+    let mut rendered = Vec::new();
+    for env in envs {
+        let Some(environment) = setup.platform.environment(env) else { continue };
+        for app in apps {
+            let blueprint = setup.catalog.resolve(&app.blueprint).map_err(|p| Failure::Error(p.message))?;
+            let Some((_, effective)) = app.environments.iter().find(|(name, _)| name == env) else { continue };
+            let input = Input { app: effective, environment, platform: &setup.platform, blueprint, image };
+            let objects = engine.render(&input).map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
+            rendered.push(Rendered { team: app.app.team.clone(), app: app.app.name.clone(), environment: env.clone(), objects });
+        }
+    }
+    Ok(rendered)
+}

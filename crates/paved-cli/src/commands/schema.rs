@@ -1,0 +1,18 @@
+//! `paved schema`: print the JSON schema generated from the types.
+
+use paved_spec::SchemaKind;
+
+use crate::Outcome;
+use crate::cli::{SchemaArgs, SchemaFile};
+
+pub fn kind(file: SchemaFile) -> SchemaKind {
+    match file {
+        SchemaFile::App => SchemaKind::App,
+        SchemaFile::Platform => SchemaKind::Platform,
+    }
+}
+
+pub fn run(args: SchemaArgs) -> Outcome {
+    print!("{}", paved_spec::schema_text(kind(args.file)));
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! Reading inputs at the edge: the platform file, the catalog, app files.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use paved_blueprint::Catalog;
+use paved_spec::platform::{DEFAULT_PLATFORM, Platform};
+use paved_spec::{Diagnostic, SourceFile, ValidApp};
+
+use crate::cli::{Format, Global};
+use crate::{Failure, report};
+
+/// Everything a command needs before it looks at apps.
+#[derive(Debug)]
+pub struct Setup {
+    pub platform: Platform,
+    pub catalog: Catalog,
+}
+
+impl Setup {
+    pub fn load(global: &Global, format: Format) -> Result<Setup, Failure> {
+        let file = match &global.platform {
+            Some(path) => read(path)?,
+            None => SourceFile { name: "<embedded platform.yaml>".into(), text: DEFAULT_PLATFORM.into() },
+        };
+        let platform = paved_spec::validate_platform(file).map_err(|diagnostics| {
+            report::print(&diagnostics, format);
+            Failure::Findings
+        })?;
+        let catalog = match &global.blueprints {
+            Some(dir) => Catalog::from_dir(dir),
+            None => Catalog::embedded(),
+        }
+        .map_err(|e| Failure::Error(format!("blueprint catalog: {e}")))?;
+        Ok(Setup { platform, catalog })
+    }
+
+    /// Validate every app file; all problems of all files are reported at once.
+    pub fn validate_apps(&self, files: Vec<SourceFile>, format: Format) -> Result<Vec<ValidApp>, Failure> {
+        let mut apps = Vec::new();
+        let mut problems: Vec<Diagnostic> = Vec::new();
+        let resolve = |r: &paved_spec::syntax::BlueprintRef| self.catalog.rules(r);
+        for file in files {
+            match paved_spec::validate_app(file, &self.platform, &resolve) {
+                Ok(app) => apps.push(app),
+                Err(diagnostics) => problems.extend(diagnostics),
+            }
+        }
+        // The same app twice would write the same objects twice.
+        apps.sort_by(|a, b| (&a.app.team, &a.app.name, &a.file.name).cmp(&(&b.app.team, &b.app.name, &b.file.name)));
+        for pair in apps.windows(2) {
+            if (&pair[0].app.team, &pair[0].app.name) == (&pair[1].app.team, &pair[1].app.name) {
+                problems.push(Diagnostic {
+                    file: pair[1].file.clone(),
+                    span: Default::default(),
+                    field: "name".into(),
+                    message: format!("app `{}` of team `{}` is also defined in `{}`", pair[1].app.name, pair[1].app.team, pair[0].file.name),
+                    hint: Some("app names are unique within a team; rename one".into()),
+                });
+            }
+        }
+        if problems.is_empty() {
+            Ok(apps)
+        } else {
+            report::print(&problems, format);
+            Err(Failure::Findings)
+        }
+    }
+}
+
+/// Read a file as UTF-8 text, naming the path in any error.
+pub fn read(path: &Path) -> Result<SourceFile, Failure> {
+    let bytes = fs_err::read(path).map_err(|e| Failure::Error(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Failure::Error(format!("{}: not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to()))
+    })?;
+    Ok(SourceFile { name: display(path), text })
+}
+
+fn display(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// The app files named by `paths`: files as given, directories searched for
+/// `app.yaml` (skipping hidden folders, `target` and `node_modules`). Sorted
+/// and without repeats, so argument order does not change the result.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let mut found: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut seen_real: BTreeSet<PathBuf> = BTreeSet::new();
+    for path in paths {
+        let meta = fs_err::metadata(path).map_err(|e| Failure::Error(e.to_string()))?;
+        let mut add = |p: PathBuf| {
+            let real = fs_err::canonicalize(&p).unwrap_or_else(|_| p.clone());
+            if seen_real.insert(real) {
+                found.insert(p);
+            }
+        };
+        if meta.is_dir() {
+            let before = found.len();
+            let walker = walkdir::WalkDir::new(path).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
+                let name = e.file_name().to_string_lossy();
+                e.depth() == 0 || !(name.starts_with('.') || name == "target" || name == "node_modules")
+            });
+            for entry in walker {
+                let entry = entry.map_err(|e| Failure::Error(e.to_string()))?;
+                if entry.file_type().is_file() && entry.file_name() == "app.yaml" {
+                    add(entry.into_path());
+                }
+            }
+            if found.len() == before && !paths.iter().any(|p| p.is_file()) {
+                return Err(Failure::Error(format!("no app.yaml found under `{}`", display(path))));
+            }
+        } else {
+            add(path.clone());
+        }
+    }
+    Ok(found.into_iter().collect())
+}
+
+/// Read every file (I/O errors are exit 2).
+pub fn read_all(paths: &[PathBuf]) -> Result<Vec<SourceFile>, Failure> {
+    paths.iter().map(|p| read(p)).collect()
+}

@@ -1,0 +1,88 @@
+//! Writing a file tree atomically.
+//!
+//! The tree is written to a fresh sibling directory and swapped in with two
+//! renames, so readers see the old tree or the new one, never a half-written
+//! one; a failure before the swap leaves the old tree untouched. paved only
+//! replaces a directory it wrote itself (one holding the tree marker), so a
+//! mistyped `--out` can never wipe someone's work.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use paved_render::output::TREE_MARKER;
+
+use crate::Failure;
+
+fn fail(message: String) -> Failure {
+    Failure::Error(message)
+}
+
+/// Replace `out` with exactly `files` (relative path → contents).
+pub fn tree(out: &Path, files: &BTreeMap<String, String>) -> Result<(), Failure> {
+    check_target(out)?;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs_err::create_dir_all(&parent)?;
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let staging = parent.join(format!(".{name}.paved-new-{}", std::process::id()));
+    let retired = parent.join(format!(".{name}.paved-old-{}", std::process::id()));
+    if let Err(e) = write_all(&staging, files) {
+        let _ = fs_err::remove_dir_all(&staging);
+        return Err(e);
+    }
+    let existed = out.exists();
+    if existed {
+        if let Err(e) = fs_err::rename(out, &retired) {
+            let _ = fs_err::remove_dir_all(&staging);
+            return Err(e.into());
+        }
+    }
+    if let Err(e) = fs_err::rename(&staging, out) {
+        if existed {
+            let _ = fs_err::rename(&retired, out);
+        }
+        let _ = fs_err::remove_dir_all(&staging);
+        return Err(e.into());
+    }
+    if existed {
+        fs_err::remove_dir_all(&retired)?;
+    }
+    Ok(())
+}
+
+/// `out` must be absent, an empty directory, or a tree paved wrote.
+fn check_target(out: &Path) -> Result<(), Failure> {
+    let Ok(meta) = fs_err::symlink_metadata(out) else {
+        return Ok(());
+    };
+    let shown = out.display();
+    if meta.file_type().is_symlink() {
+        return Err(fail(format!("`{shown}` is a symbolic link; give the real directory")));
+    }
+    if !meta.is_dir() {
+        return Err(fail(format!("`{shown}` exists and is not a directory")));
+    }
+    let empty = fs_err::read_dir(out)?.next().is_none();
+    if !empty && !out.join(TREE_MARKER).is_file() {
+        return Err(fail(format!(
+            "refusing to replace `{shown}`: it is not empty and was not written by paved (no `{TREE_MARKER}` file)"
+        )));
+    }
+    Ok(())
+}
+
+fn write_all(root: &Path, files: &BTreeMap<String, String>) -> Result<(), Failure> {
+    fs_err::create_dir(root)?;
+    for (relative, contents) in files {
+        let path = root.join(relative);
+        if let Some(dir) = path.parent() {
+            fs_err::create_dir_all(dir)?;
+        }
+        let mut file = fs_err::File::create(&path)?;
+        file.write_all(contents.as_bytes())?;
+    }
+    Ok(())
+}

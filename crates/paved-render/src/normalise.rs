@@ -1,0 +1,80 @@
+//! The normaliser: rendered template text to objects in a stable form.
+
+use paved_yaml::Limits;
+use serde_json::Value;
+
+/// One Kubernetes object, normalised: no null values, identity checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object {
+    pub value: Value,
+}
+
+impl Object {
+    pub fn api_version(&self) -> &str {
+        self.value.get("apiVersion").and_then(Value::as_str).unwrap_or_default()
+    }
+
+    pub fn kind(&self) -> &str {
+        self.value.get("kind").and_then(Value::as_str).unwrap_or_default()
+    }
+
+    pub fn name(&self) -> &str {
+        self.value.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default()
+    }
+
+    pub fn namespace(&self) -> &str {
+        self.value.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or_default()
+    }
+
+    /// Stable order within one app and environment: by kind in the order
+    /// Kubernetes wants them applied, then by name.
+    pub fn sort_key(&self) -> (usize, &str, &str, &str) {
+        (kind_rank(self.kind()), self.kind(), self.namespace(), self.name())
+    }
+}
+
+/// Where a kind goes in output: dependencies first (accounts and policies
+/// before workloads, workloads before what routes to them).
+pub fn kind_rank(kind: &str) -> usize {
+    const ORDER: &[&str] = &[
+        "Namespace", "NetworkPolicy", "CiliumNetworkPolicy", "ResourceQuota", "LimitRange", "ServiceAccount", "Secret",
+        "ConfigMap", "Role", "RoleBinding", "PersistentVolumeClaim", "Service", "Deployment", "StatefulSet", "CronJob",
+        "Job", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress", "ServiceMonitor", "AppProject", "Application",
+    ];
+    ORDER.iter().position(|k| *k == kind).unwrap_or(ORDER.len())
+}
+
+/// Parse one template's output (zero or more YAML documents) into objects.
+pub(crate) fn normalise(text: &str) -> Result<Vec<Object>, String> {
+    let docs = paved_yaml::load_all(text, Limits::default()).map_err(|e| {
+        let line = text.lines().nth(e.span.start.line.saturating_sub(1) as usize).unwrap_or_default();
+        format!("output is not valid YAML at line {}: {}\n    {line}", e.span.start.line, e.message)
+    })?;
+    let mut objects = Vec::new();
+    for doc in docs {
+        let mut value = doc.to_json();
+        drop_nulls(&mut value);
+        if !value.is_object() {
+            return Err(format!("output is not an object: {}", paved_yaml::emit(&value).trim_end()));
+        }
+        let object = Object { value };
+        if object.api_version().is_empty() || object.kind().is_empty() || object.name().is_empty() {
+            return Err("an object lacks `apiVersion`, `kind` or `metadata.name`".into());
+        }
+        objects.push(object);
+    }
+    Ok(objects)
+}
+
+/// Remove every null-valued mapping entry, so a template can write
+/// `command: {{ app.command }}` and leave the field out when it is unset.
+fn drop_nulls(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
+}

@@ -1,0 +1,239 @@
+//! The app file: one service, in a few lines, and how it differs per environment.
+//!
+//! These types are the single source of the app file's shape. Their doc comments
+//! become the descriptions in `schemas/app.schema.json` (what editors show on
+//! hover and what `paved explain` prints), so they are written for app authors.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// An app file (`app.yaml`): one service, the blueprint it follows, and what differs per environment.
+///
+/// A complete app is five lines: `name`, `team`, `blueprint`, `image` and, for blueprints that take traffic, `port`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "paved app file")]
+pub struct AppFile {
+    /// The app's name: a DNS-1123 label of at most 40 characters (lowercase letters, digits and `-`). Every object is named from it.
+    #[schemars(length(min = 1, max = 40), regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"))]
+    pub name: String,
+    /// The owning team: a DNS-1123 label. The platform file maps team and environment to a namespace.
+    #[schemars(length(min = 1, max = 63), regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"))]
+    pub team: String,
+    /// The blueprint and the versions acceptable: `NAME@MAJOR[.MINOR[.PATCH]]`, such as `api@1` (highest published 1.x.y), `api@1.2` (highest 1.2.z) or `api@1.2.3` (exactly). A bare name or `latest` is an error.
+    #[schemars(regex(pattern = r"^[a-z0-9-]+@(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)){0,2}$"))]
+    pub blueprint: String,
+    /// The container image: an OCI repository on an allowed registry, optionally with `:tag` and/or `@sha256:digest`. The tag and digest can also come at render time (`--image-tag`, `--image-digest`) or from Helm values.
+    pub image: String,
+    /// The container port (1–65535). Required for the `api` and `stateful` blueprints; not allowed for `worker` and `cronjob`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: Option<u32>,
+    /// Overrides the image's entrypoint (Kubernetes `command`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    /// Overrides the image's arguments (Kubernetes `args`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<Vec<String>>,
+    /// Plain environment variables, name to value. Values are strings: quote numbers and booleans (`"8080"`, `"true"`). Secrets go in `secrets`, never here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<BTreeMap<String, String>>,
+    /// Names of Kubernetes Secrets in the app's namespace; each is mounted whole as environment variables (`envFrom`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<Vec<String>>,
+    /// CPU and memory requests. Memory is also the limit. Defaults come from the blueprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
+    /// How many pods: a number (`3`), or `{min, max}`. `min < max` adds a HorizontalPodAutoscaler (and leaves `replicas` off the workload); `min ≥ 2` adds a PodDisruptionBudget. Defaults come from the blueprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<Replicas>,
+    /// HTTP paths of the health probes, served on `port`. Defaults come from the blueprint (api: liveness `/healthz`, readiness `/ready`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probes: Option<Probes>,
+    /// Expose the app through the platform's ingress controller: `{host, path}` or a list of them. Also allows traffic from the ingress controller to `port`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ingress: Option<OneOrMany<Ingress>>,
+    /// Prometheus metrics: adds a ServiceMonitor, and allows traffic from monitoring to the metrics port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Metrics>,
+    /// Egress the app needs, one entry per dependency: `app` (same team), `team/app`, `https://host[:port]` (port 443 by default) or `CIDR:port` (`10.20.0.0/16:5432`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calls: Option<Vec<String>>,
+    /// Ingress the app accepts, one entry per caller: `app` (same team), `team/app`, or `team/*` (every app of that team).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub called_by: Option<Vec<String>>,
+    /// Cron schedule (five fields, or `@hourly`, `@daily`, ...). Required for the `cronjob` blueprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<String>,
+    /// IANA time zone the schedule is read in, such as `Europe/Amsterdam`. Default: the cluster's (usually UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// What to do when a run is due while the previous one still runs. Default: `Forbid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<Concurrency>,
+    /// Persistent storage, required for the `stateful` blueprint: one volume per pod.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<Storage>,
+    /// Per-environment differences, keyed by environment name (from the platform file). Each is deep-merged over the settings above, base first: mappings merge key by key, anything else (numbers, strings, lists) replaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environments: Option<BTreeMap<String, EnvOverride>>,
+}
+
+/// What an environment may change. Everything else is the same in every environment, so what is tested in `dev` is what runs in `prod`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EnvOverride {
+    /// Replaces `replicas` (a `{min, max}` mapping merges with a base mapping).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<Replicas>,
+    /// Merged over `resources`, key by key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
+    /// Merged over `env`, variable by variable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<BTreeMap<String, String>>,
+    /// Replaces `secrets`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<Vec<String>>,
+    /// Replaces `ingress` (a single `{host, path}` merges with a base mapping).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ingress: Option<OneOrMany<Ingress>>,
+    /// Replaces `image`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+}
+
+/// CPU and memory requests; memory is also the limit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    /// CPU request in cores (`0.5`) or millicores (`500m`). No CPU limit is set, so the app is never throttled below what the node has free.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// Memory request and limit in bytes with a binary suffix: `256Mi`, `1Gi`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+}
+
+/// A fixed number of pods, or a range for autoscaling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Replicas {
+    /// A fixed number of pods.
+    Fixed(#[schemars(range(min = 1))] u32),
+    /// Between `min` and `max` pods, scaled on CPU.
+    Range(ReplicaRange),
+}
+
+/// Between `min` and `max` pods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplicaRange {
+    /// The fewest pods (at least 1).
+    #[schemars(range(min = 1))]
+    pub min: u32,
+    /// The most pods (at least `min`).
+    #[schemars(range(min = 1))]
+    pub max: u32,
+}
+
+impl Replicas {
+    /// `(min, max)`; a fixed count is a range of one value.
+    pub fn bounds(self) -> (u32, u32) {
+        match self {
+            Replicas::Fixed(n) => (n, n),
+            Replicas::Range(r) => (r.min, r.max),
+        }
+    }
+}
+
+/// HTTP paths of the health probes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Probes {
+    /// Restart the container when this path fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liveness: Option<String>,
+    /// Send traffic only while this path succeeds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub readiness: Option<String>,
+    /// Hold the other probes until this path succeeds once (slow starters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup: Option<String>,
+}
+
+/// One value, or a list of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> OneOrMany<T> {
+    pub fn as_slice(&self) -> &[T] {
+        match self {
+            OneOrMany::One(one) => std::slice::from_ref(one),
+            OneOrMany::Many(many) => many,
+        }
+    }
+}
+
+/// One ingress route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Ingress {
+    /// The host name. A name without a dot (`payments`) is completed with the environment's ingress domain (`payments.dev.apps.bank.internal`).
+    pub host: String,
+    /// The path prefix routed to the app. Default: `/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// Where Prometheus scrapes metrics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Metrics {
+    /// The port serving metrics. Default: `port`; required when the app has no `port` (workers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: Option<u32>,
+    /// The HTTP path serving metrics. Default: `/metrics`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// What a cron job does when a run is due while the previous one still runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Concurrency {
+    /// Start the new run alongside.
+    Allow,
+    /// Skip the new run.
+    Forbid,
+    /// Stop the running one and start the new one.
+    Replace,
+}
+
+/// A persistent volume per pod.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Storage {
+    /// The volume size, such as `10Gi`.
+    pub size: String,
+    /// Where the volume is mounted in the container. Default: `/data`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The StorageClass. Default: the cluster's default class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+}
+
+/// The app fields, by the names app authors write. Blueprints declare which of
+/// them they support and require by these names.
+pub const APP_FIELDS: &[&str] = &[
+    "name", "team", "blueprint", "image", "port", "command", "args", "env", "secrets", "resources",
+    "replicas", "probes", "ingress", "metrics", "calls", "calledBy", "schedule", "timeZone",
+    "concurrency", "storage", "environments",
+];

@@ -1,0 +1,123 @@
+//! The platform file: what is true for the whole organisation.
+//!
+//! Environments in promotion order, the registries images may come from, where
+//! the ingress controller and monitoring run, which network-policy flavors to
+//! emit, and the Kubernetes version output must validate against. paved embeds
+//! an example organisation (`platform.yaml` at the repository root); `--platform
+//! FILE` replaces it and is validated the same way as app files.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The platform file (`platform.yaml`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "paved platform file")]
+pub struct Platform {
+    /// The Kubernetes minor version output is validated against, such as `"1.31"`.
+    pub kubernetes_version: String,
+    /// The environments, in promotion order (the first is deployed first).
+    #[schemars(length(min = 1))]
+    pub environments: Vec<Environment>,
+    /// Registries images may come from (host names, optionally with a port).
+    #[schemars(length(min = 1))]
+    pub registries: Vec<String>,
+    /// The ingress controller.
+    pub ingress: IngressController,
+    /// The monitoring stack (Prometheus operator).
+    pub monitoring: Monitoring,
+    /// Network policies to emit.
+    pub network_policy: NetworkPolicy,
+    /// Where editors fetch the app file's JSON schema; `paved new` writes it in the `# yaml-language-server: $schema=` line when no `schemas/app.schema.json` is found in a parent folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_schema_url: Option<String>,
+}
+
+/// One environment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Environment {
+    /// The environment's name (a DNS-1123 label), such as `dev`.
+    pub name: String,
+    /// The cluster's API server URL (the Argo CD destination).
+    pub cluster: String,
+    /// The domain completing short ingress host names, such as `dev.apps.bank.internal`.
+    pub ingress_domain: String,
+    /// The namespace of a team's apps; `{team}` stands for the team. Default: `{team}`.
+    #[serde(default = "default_namespace")]
+    pub namespace: String,
+}
+
+fn default_namespace() -> String {
+    "{team}".into()
+}
+
+/// Where the ingress controller runs, so network policies can admit it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct IngressController {
+    /// The IngressClass apps use.
+    pub class_name: String,
+    /// The controller's namespace.
+    pub namespace: String,
+    /// Labels selecting the controller's pods.
+    pub pod_labels: BTreeMap<String, String>,
+    /// Annotations added to every Ingress (for example a cert-manager issuer).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// Where Prometheus runs, so network policies can admit it and ServiceMonitors are picked up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Monitoring {
+    /// Prometheus' namespace.
+    pub namespace: String,
+    /// Labels selecting the Prometheus pods.
+    pub pod_labels: BTreeMap<String, String>,
+    /// Labels Prometheus selects ServiceMonitors by.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub service_monitor_labels: BTreeMap<String, String>,
+}
+
+/// Which network policies to emit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NetworkPolicy {
+    /// `cilium` (CiliumNetworkPolicy), `kubernetes` (NetworkPolicy), or both.
+    #[schemars(length(min = 1))]
+    pub flavors: Vec<PolicyFlavor>,
+}
+
+/// A network-policy flavor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PolicyFlavor {
+    /// CiliumNetworkPolicy (cilium.io/v2), which can also name hosts (`toFQDNs`).
+    Cilium,
+    /// The portable NetworkPolicy (networking.k8s.io/v1).
+    Kubernetes,
+}
+
+impl Platform {
+    /// The environment called `name`.
+    pub fn environment(&self, name: &str) -> Option<&Environment> {
+        self.environments.iter().find(|e| e.name == name)
+    }
+
+    /// The environments' names, in promotion order.
+    pub fn environment_names(&self) -> impl Iterator<Item = &str> {
+        self.environments.iter().map(|e| e.name.as_str())
+    }
+}
+
+impl Environment {
+    /// The namespace of `team`'s apps in this environment.
+    pub fn namespace_for(&self, team: &str) -> String {
+        self.namespace.replace("{team}", team)
+    }
+}
+
+/// The embedded default platform file: an example organisation.
+pub const DEFAULT_PLATFORM: &str = include_str!("../../../platform.yaml");

@@ -1,0 +1,344 @@
+//! The JSON schemas generated from the types, and schema validation that
+//! reports every problem with its path and a hint.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{ValidationError, Validator};
+use paved_yaml::{Node, NodeKind, Segment};
+use serde_json::Value;
+
+use crate::app::AppFile;
+use crate::diagnostic::{Finding, display_path};
+use crate::platform::Platform;
+use crate::syntax::did_you_mean;
+
+/// Which file kind a schema describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaKind {
+    App,
+    Platform,
+}
+
+struct Compiled {
+    json: Value,
+    validator: Validator,
+}
+
+fn compiled(kind: SchemaKind) -> &'static Compiled {
+    static APP: OnceLock<Compiled> = OnceLock::new();
+    static PLATFORM: OnceLock<Compiled> = OnceLock::new();
+    let (cell, make): (_, fn() -> Value) = match kind {
+        SchemaKind::App => (&APP, || schemars::schema_for!(AppFile).to_value()),
+        SchemaKind::Platform => (&PLATFORM, || schemars::schema_for!(Platform).to_value()),
+    };
+    cell.get_or_init(|| {
+        let json = make();
+        #[allow(clippy::expect_used)]
+        let validator = jsonschema::validator_for(&json).expect("generated schemas are valid JSON Schema");
+        Compiled { json, validator }
+    })
+}
+
+/// The schema as JSON data.
+pub fn schema(kind: SchemaKind) -> &'static Value {
+    &compiled(kind).json
+}
+
+/// The schema as committed in `schemas/` (pretty JSON, trailing newline).
+pub fn schema_text(kind: SchemaKind) -> String {
+    let mut text = serde_json::to_string_pretty(schema(kind)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Every schema problem of `root`, with paths into it.
+pub(crate) fn check(kind: SchemaKind, root: &Node) -> Vec<Finding> {
+    let compiled = compiled(kind);
+    let instance = root.to_json();
+    let mut findings = Vec::new();
+    for error in compiled.validator.iter_errors(&instance) {
+        convert(&compiled.json, root, &error, &mut findings);
+    }
+    findings
+}
+
+fn to_path(root: &Node, pointer: &str) -> Vec<Segment> {
+    let mut path = Vec::new();
+    let mut node = Some(root);
+    for raw in pointer.split('/').skip(1) {
+        let key = raw.replace("~1", "/").replace("~0", "~");
+        let segment = match node.map(|n| &n.kind) {
+            Some(NodeKind::Seq(_)) => match key.parse::<usize>() {
+                Ok(i) => Segment::Index(i),
+                Err(_) => Segment::Key(key),
+            },
+            _ => Segment::Key(key),
+        };
+        node = node.and_then(|n| n.at(std::slice::from_ref(&segment)));
+        path.push(segment);
+    }
+    path
+}
+
+fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut Vec<Finding>) {
+    let path = to_path(root, error.instance_path().as_str());
+    let instance = error.instance();
+    let mut push = |path: Vec<Segment>, at_key: bool, message: String, hint: Option<String>| {
+        out.push(Finding { path, at_key, message, hint });
+    };
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let known = property_names(schema, &path);
+            for key in unexpected {
+                let hint = match did_you_mean(key, known.iter().map(String::as_str)) {
+                    Some(close) => Some(format!("did you mean `{close}`?")),
+                    None if known.is_empty() => None,
+                    None => Some(format!("known fields here: {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))),
+                };
+                let mut at = path.clone();
+                at.push(Segment::Key(key.clone()));
+                push(at, true, format!("unknown field `{key}`"), hint);
+            }
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            let hint = explain_short(schema, &path, name);
+            push(path, true, format!("missing field `{name}`"), hint);
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => type_word(&t.to_string()),
+                TypeKind::Multiple(set) => set.iter().map(|t| type_word(&t.to_string())).collect::<Vec<_>>().join(" or "),
+            };
+            let hint = type_hint(&expected, instance);
+            push(path, false, format!("expected {expected}, found {}", describe(instance)), hint);
+        }
+        ValidationErrorKind::Enum { options } => {
+            let options: Vec<&str> = options.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            let hint = instance.as_str().and_then(|s| did_you_mean(s, options.iter().copied())).map(|c| format!("did you mean `{c}`?"));
+            let list = options.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
+            push(path, false, format!("{} is not one of {list}", describe(instance)), hint);
+        }
+        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
+            push(path, false, format!("{} is less than the minimum `{limit}`", describe(instance)), None);
+        }
+        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
+            push(path, false, format!("{} is more than the maximum `{limit}`", describe(instance)), None);
+        }
+        ValidationErrorKind::MinItems { limit } => {
+            let message = if *limit == 1 { "must not be empty".to_owned() } else { format!("needs at least {limit} items") };
+            push(path, false, message, None);
+        }
+        // Names, references and similar carry a pattern in the schema for
+        // editors; the rules in `validate` check them with better messages.
+        ValidationErrorKind::Pattern { .. } | ValidationErrorKind::MinLength { .. } | ValidationErrorKind::MaxLength { .. } => {}
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            // Pick the branches whose type matches the value; when exactly one
+            // does, its problems are the useful ones.
+            let matching: Vec<&Vec<ValidationError<'static>>> = context
+                .iter()
+                .filter(|errors| !errors.iter().any(|e| e.instance_path() == error.instance_path() && matches!(e.kind(), ValidationErrorKind::Type { .. })))
+                .collect();
+            let consts: Vec<&str> = context
+                .iter()
+                .filter_map(|errors| {
+                    errors.iter().find_map(|e| match e.kind() {
+                        ValidationErrorKind::Constant { expected_value } => expected_value.as_str(),
+                        _ => None,
+                    })
+                })
+                .collect();
+            if !consts.is_empty() && consts.len() == context.len() {
+                let hint = instance.as_str().and_then(|s| did_you_mean(s, consts.iter().copied())).map(|c| format!("did you mean `{c}`?"));
+                let list = consts.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
+                push(path, false, format!("{} is not one of {list}", describe(instance)), hint);
+            } else if let [only] = matching.as_slice() {
+                for inner in only.iter() {
+                    convert(schema, root, inner, out);
+                }
+            } else {
+                let expected: Vec<String> = context
+                    .iter()
+                    .flat_map(|errors| errors.iter())
+                    .filter(|e| e.instance_path() == error.instance_path())
+                    .filter_map(|e| match e.kind() {
+                        ValidationErrorKind::Type { kind: TypeKind::Single(t) } => Some(type_word(&t.to_string())),
+                        _ => None,
+                    })
+                    .collect();
+                let expected = if expected.is_empty() { "a different value".to_owned() } else { expected.join(" or ") };
+                let hint = explain_short(schema, &path, "");
+                push(path, false, format!("expected {expected}, found {}", describe(instance)), hint);
+            }
+        }
+        _ => push(path, false, error.to_string(), None),
+    }
+}
+
+fn type_word(t: &str) -> String {
+    match t {
+        "object" => "a mapping".into(),
+        "array" => "a list".into(),
+        "string" => "a string".into(),
+        "integer" => "an integer".into(),
+        "number" => "a number".into(),
+        "boolean" => "`true` or `false`".into(),
+        "null" => "nothing".into(),
+        other => other.into(),
+    }
+}
+
+/// `string "x"`, `integer 3`, `a mapping`, ...
+pub(crate) fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing (null)".into(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => format!("integer `{n}`"),
+        Value::Number(n) => format!("number `{n}`"),
+        Value::String(s) => format!("string `{s}`"),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    }
+}
+
+fn type_hint(expected: &str, found: &Value) -> Option<String> {
+    match found {
+        Value::Number(_) | Value::Bool(_) if expected == "a string" => Some(format!("quote it: `\"{found}\"`")),
+        Value::String(s) if expected.contains("integer") && s.trim().parse::<i64>().is_ok() => {
+            Some(format!("write the number without quotes: `{}`", s.trim()))
+        }
+        Value::String(s) if expected.contains("`true`") && matches!(s.to_ascii_lowercase().as_str(), "yes" | "no" | "on" | "off" | "true" | "false") => {
+            Some("write `true` or `false` without quotes".into())
+        }
+        Value::Null => Some("a key with nothing after it is null; give it a value or remove it".into()),
+        _ => None,
+    }
+}
+
+/// The subschemas that describe the value at `path` (following `$ref`,
+/// `properties`, `additionalProperties`, `items` and `anyOf`).
+pub(crate) fn subschemas<'a>(root: &'a Value, path: &[Segment]) -> Vec<&'a Value> {
+    let mut current = expand(root, root);
+    for segment in path {
+        let mut next = Vec::new();
+        for schema in current {
+            match segment {
+                Segment::Key(key) => {
+                    if let Some(s) = schema.get("properties").and_then(|p| p.get(key)) {
+                        next.extend(expand(root, s));
+                    } else if let Some(s) = schema.get("additionalProperties").filter(|s| s.is_object()) {
+                        next.extend(expand(root, s));
+                    }
+                }
+                Segment::Index(_) => {
+                    if let Some(s) = schema.get("items") {
+                        next.extend(expand(root, s));
+                    }
+                }
+            }
+        }
+        current = next;
+    }
+    current
+}
+
+/// A schema and, for `$ref` and `anyOf`/`oneOf`, the schemas it stands for.
+fn expand<'a>(root: &'a Value, schema: &'a Value) -> Vec<&'a Value> {
+    let mut out = vec![schema];
+    if let Some(target) = schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|p| root.pointer(p)) {
+        out.extend(expand(root, target));
+    }
+    for key in ["anyOf", "oneOf", "allOf"] {
+        for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+            out.extend(expand(root, branch));
+        }
+    }
+    out
+}
+
+fn property_names(root: &Value, path: &[Segment]) -> Vec<String> {
+    let mut names: Vec<String> = subschemas(root, path)
+        .into_iter()
+        .filter_map(|s| s.get("properties").and_then(Value::as_object))
+        .flat_map(|p| p.keys().cloned())
+        .collect();
+    names.dedup();
+    names
+}
+
+/// The first sentence of a field's description, as a hint.
+fn explain_short(root: &Value, path: &[Segment], field: &str) -> Option<String> {
+    let mut path = path.to_vec();
+    if !field.is_empty() {
+        path.push(Segment::Key(field.to_owned()));
+    }
+    let description = subschemas(root, &path).into_iter().find_map(|s| s.get("description").and_then(Value::as_str))?;
+    let first = description.split(". ").next().unwrap_or(description).trim_end_matches('.');
+    Some(format!("`{}`: {first}", display_path(&path)))
+}
+
+/// What `paved explain FIELD` prints about a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldDoc {
+    pub path: String,
+    pub types: Vec<String>,
+    pub description: String,
+    pub default: Option<String>,
+    pub fields: Vec<String>,
+    pub allowed: Vec<String>,
+}
+
+/// Look up a field of a schema by a dotted path (`replicas.min`,
+/// `environments.prod.resources`). Returns `Err` with the known field names
+/// at the deepest level reached.
+pub fn explain(kind: SchemaKind, field: &str) -> Result<FieldDoc, Vec<String>> {
+    let root = schema(kind);
+    let mut path = Vec::new();
+    for part in field.split('.').filter(|p| !p.is_empty()) {
+        let mut next = path.clone();
+        next.push(Segment::Key(part.to_owned()));
+        if subschemas(root, &next).is_empty() {
+            return Err(property_names(root, &path));
+        }
+        path = next;
+    }
+    let schemas = subschemas(root, &path);
+    let mut types = Vec::new();
+    let mut description = String::new();
+    let mut default = None;
+    let mut allowed = Vec::new();
+    for s in &schemas {
+        if description.is_empty() {
+            if let Some(d) = s.get("description").and_then(Value::as_str) {
+                description = d.to_owned();
+            }
+        }
+        if default.is_none() {
+            default = s.get("default").map(|d| d.to_string());
+        }
+        match s.get("type") {
+            Some(Value::String(t)) => types.push(type_word(t)),
+            Some(Value::Array(ts)) => types.extend(ts.iter().filter_map(Value::as_str).filter(|t| *t != "null").map(type_word)),
+            _ => {}
+        }
+        for value in s.get("enum").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(v) = value.as_str() {
+                allowed.push(v.to_owned());
+            }
+        }
+        if let Some(v) = s.get("const").and_then(Value::as_str) {
+            allowed.push(v.to_owned());
+        }
+    }
+    types.dedup();
+    allowed.dedup();
+    Ok(FieldDoc {
+        path: display_path(&path),
+        types,
+        description,
+        default,
+        fields: property_names(root, &path),
+        allowed,
+    })
+}

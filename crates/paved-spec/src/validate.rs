@@ -1,0 +1,468 @@
+//! Rules a schema cannot express, and the loading of app and platform files.
+//!
+//! Checks run on the positioned tree, not on typed data, so that one run
+//! reports every problem in a file: a field of the wrong type is reported by the
+//! schema and skipped here, and every other field is still checked.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use paved_yaml::{Limits, Node, NodeKind, Segment, Span};
+
+use crate::app::{APP_FIELDS, AppFile};
+use crate::diagnostic::{Diagnostic, Finding, SourceFile, display_path};
+use crate::platform::Platform;
+use crate::schema::{self, SchemaKind};
+use crate::syntax::{self, BlueprintRef, Problem, did_you_mean};
+
+/// What app validation needs to know about the blueprint an app names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlueprintRules {
+    /// `api@1.0.0`, for messages.
+    pub id: String,
+    /// App fields the blueprint supports, beyond the ones every app has.
+    pub supported: BTreeSet<String>,
+    /// App fields the blueprint requires.
+    pub required: BTreeSet<String>,
+    /// Whether `replicas` may be a range (`min < max`).
+    pub autoscaling: bool,
+}
+
+/// Fields every app has, whatever its blueprint.
+const UNIVERSAL: &[&str] = &["name", "team", "blueprint", "image", "environments"];
+
+/// An app file that passed every check, with its effective settings per environment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidApp {
+    pub file: Arc<SourceFile>,
+    /// The file as written.
+    pub app: AppFile,
+    pub blueprint: BlueprintRef,
+    /// Per environment, in promotion order: the base with that environment's
+    /// overrides merged over it (`environments` removed).
+    pub environments: Vec<(String, AppFile)>,
+}
+
+/// Load and check an app file. `resolve` looks the blueprint up in the catalog.
+pub fn validate_app(
+    file: SourceFile,
+    platform: &Platform,
+    resolve: &dyn Fn(&BlueprintRef) -> Result<BlueprintRules, Problem>,
+) -> Result<ValidApp, Vec<Diagnostic>> {
+    let file = Arc::new(file);
+    let root = match paved_yaml::load_one(&file.text, Limits::default()) {
+        Ok(root) => root,
+        Err(e) => return Err(vec![Diagnostic { file: file.clone(), span: e.span, field: String::new(), message: e.message, hint: e.hint }]),
+    };
+    let mut findings: Vec<(Span, Finding)> = Vec::new();
+    let mut add = |node: &Node, list: Vec<Finding>| {
+        for f in list {
+            let span = node.span_at(&f.path, f.at_key);
+            findings.push((span, f));
+        }
+    };
+    if !matches!(root.kind, NodeKind::Map(_)) {
+        add(&root, vec![finding(vec![], false, format!("expected a mapping of fields, found {}", root.type_name()), Some("an app file starts with `name:`, `team:`, `blueprint:` and `image:`".into()))]);
+        return Err(into_diagnostics(&file, &root, findings));
+    }
+    add(&root, schema::check(SchemaKind::App, &root));
+
+    // The blueprint decides which fields are allowed and required.
+    let mut blueprint = None;
+    let mut rules = None;
+    if let Some((text, _)) = string(&root, "blueprint") {
+        match syntax::blueprint_ref(text) {
+            Ok(r) => {
+                match resolve(&r) {
+                    Ok(found) => rules = Some(found),
+                    Err(p) => add(&root, vec![problem(key("blueprint"), p)]),
+                }
+                blueprint = Some(r);
+            }
+            Err(p) => add(&root, vec![problem(key("blueprint"), p)]),
+        }
+    }
+
+    // Environment names must exist on the platform.
+    let env_names: Vec<&str> = platform.environment_names().collect();
+    let overrides: BTreeMap<String, &Node> = match root.get("environments").map(|n| &n.kind) {
+        Some(NodeKind::Map(entries)) => {
+            for entry in entries {
+                if !env_names.contains(&entry.key.as_str()) {
+                    let hint = match did_you_mean(&entry.key, env_names.iter().copied()) {
+                        Some(c) => format!("did you mean `{c}`?"),
+                        None => format!("the platform's environments are {}", ticked(&env_names)),
+                    };
+                    add(&root, vec![finding(vec![key("environments"), key(&entry.key)], true, format!("unknown environment `{}`", entry.key), Some(hint))]);
+                }
+            }
+            entries.iter().map(|e| (e.key.clone(), &e.value)).collect()
+        }
+        _ => BTreeMap::new(),
+    };
+
+    // Fields the blueprint does not support, wherever they are written.
+    if let Some(rules) = &rules {
+        let mut unsupported = |node: &Node, prefix: Vec<Segment>| {
+            let NodeKind::Map(entries) = &node.kind else { return Vec::new() };
+            entries
+                .iter()
+                .filter(|e| APP_FIELDS.contains(&e.key.as_str()) && !UNIVERSAL.contains(&e.key.as_str()) && !rules.supported.contains(&e.key))
+                .map(|e| {
+                    let mut path = prefix.clone();
+                    path.push(key(&e.key));
+                    let supported: Vec<&str> = rules.supported.iter().map(String::as_str).collect();
+                    finding(path, true, format!("`{}` is not supported by blueprint `{}`", e.key, rules.id), Some(format!("`{}` supports {}", rules.id, ticked(&supported))))
+                })
+                .collect()
+        };
+        let mut list = unsupported(&root, vec![]);
+        for (name, node) in &overrides {
+            list.extend(unsupported(node, vec![key("environments"), key(name)]));
+        }
+        add(&root, list);
+    }
+
+    // Check the base and every environment's merged settings; a problem in the
+    // base shows in every environment, and is reported once.
+    let base = without_environments(&root);
+    let mut effective = Vec::new();
+    for env in &env_names {
+        let merged = match overrides.get(*env) {
+            Some(over) => base.merged(over),
+            None => base.clone(),
+        };
+        add(&merged, app_rules(&merged, platform, rules.as_ref()));
+        effective.push((env.to_string(), merged));
+    }
+
+    if !findings.is_empty() {
+        return Err(into_diagnostics(&file, &root, findings));
+    }
+    let typed = |node: &Node| serde_json::from_value::<AppFile>(node.to_json());
+    let (app, blueprint) = match (typed(&root), blueprint) {
+        (Ok(app), Some(blueprint)) => (app, blueprint),
+        (Err(e), _) => return Err(vec![internal(&file, e.to_string())]),
+        (_, None) => return Err(vec![internal(&file, "no blueprint".into())]),
+    };
+    let mut environments = Vec::new();
+    for (env, node) in effective {
+        match typed(&node) {
+            Ok(app) => environments.push((env, app)),
+            Err(e) => return Err(vec![internal(&file, e.to_string())]),
+        }
+    }
+    Ok(ValidApp { file, app, blueprint, environments })
+}
+
+/// Load and check a platform file.
+pub fn validate_platform(file: SourceFile) -> Result<Platform, Vec<Diagnostic>> {
+    let file = Arc::new(file);
+    let root = match paved_yaml::load_one(&file.text, Limits::default()) {
+        Ok(root) => root,
+        Err(e) => return Err(vec![Diagnostic { file: file.clone(), span: e.span, field: String::new(), message: e.message, hint: e.hint }]),
+    };
+    let mut findings: Vec<(Span, Finding)> = Vec::new();
+    let mut list = schema::check(SchemaKind::Platform, &root);
+    list.extend(platform_rules(&root));
+    for f in list {
+        findings.push((root.span_at(&f.path, f.at_key), f));
+    }
+    if !findings.is_empty() {
+        return Err(into_diagnostics(&file, &root, findings));
+    }
+    serde_json::from_value(root.to_json()).map_err(|e| vec![internal(&file, e.to_string())])
+}
+
+fn internal(file: &Arc<SourceFile>, message: String) -> Diagnostic {
+    Diagnostic { file: file.clone(), span: Span::default(), field: String::new(), message: format!("could not read the file after checking it: {message}"), hint: Some("this is a bug in paved; please report it with the file".into()) }
+}
+
+/// Tie findings to the file: sort by position, drop repeats, and name each
+/// problem by its path in the file as written (a problem found in an
+/// environment's merged settings may sit under `environments.<env>`).
+fn into_diagnostics(file: &Arc<SourceFile>, root: &Node, findings: Vec<(Span, Finding)>) -> Vec<Diagnostic> {
+    let mut paths: HashMap<Span, Vec<Segment>> = HashMap::new();
+    index_paths(root, &mut Vec::new(), &mut paths);
+    let mut out: Vec<Diagnostic> = findings
+        .into_iter()
+        .map(|(span, f)| {
+            let path = paths.get(&span).cloned().unwrap_or(f.path);
+            Diagnostic { file: file.clone(), span, field: display_path(&path), message: f.message, hint: f.hint }
+        })
+        .collect();
+    out.sort_by(|a, b| (a.span.start, &a.message).cmp(&(b.span.start, &b.message)));
+    out.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    out
+}
+
+fn index_paths(node: &Node, path: &mut Vec<Segment>, out: &mut HashMap<Span, Vec<Segment>>) {
+    out.entry(node.span).or_insert_with(|| path.clone());
+    match &node.kind {
+        NodeKind::Map(entries) => {
+            for e in entries {
+                path.push(Segment::Key(e.key.clone()));
+                out.entry(e.key_span).or_insert_with(|| path.clone());
+                index_paths(&e.value, path, out);
+                path.pop();
+            }
+        }
+        NodeKind::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(Segment::Index(i));
+                index_paths(item, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn without_environments(root: &Node) -> Node {
+    let mut base = root.clone();
+    if let NodeKind::Map(entries) = &mut base.kind {
+        entries.retain(|e| e.key != "environments");
+    }
+    base
+}
+
+fn key(k: &str) -> Segment {
+    Segment::Key(k.to_owned())
+}
+
+fn finding(path: Vec<Segment>, at_key: bool, message: String, hint: Option<String>) -> Finding {
+    Finding { path, at_key, message, hint }
+}
+
+fn problem(path_end: Segment, p: Problem) -> Finding {
+    finding(vec![path_end], false, p.message, p.hint)
+}
+
+fn ticked(items: &[&str]) -> String {
+    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// The string at `node[field]`, if it is one (a wrong type is the schema's to report).
+fn string<'a>(node: &'a Node, field: &str) -> Option<(&'a str, &'a Node)> {
+    let value = node.get(field)?;
+    match &value.kind {
+        NodeKind::String(s) => Some((s.as_str(), value)),
+        _ => None,
+    }
+}
+
+fn int(node: &Node, field: &str) -> Option<i64> {
+    match node.get(field)?.kind {
+        NodeKind::Int(i) => Some(i),
+        _ => None,
+    }
+}
+
+/// Collects findings under a path prefix.
+struct Rules {
+    out: Vec<Finding>,
+}
+
+impl Rules {
+    fn check(&mut self, path: Vec<Segment>, result: Result<impl Sized, Problem>) {
+        if let Err(p) = result {
+            self.out.push(finding(path, false, p.message, p.hint));
+        }
+    }
+
+    fn fail(&mut self, path: Vec<Segment>, at_key: bool, message: String, hint: Option<String>) {
+        self.out.push(finding(path, at_key, message, hint));
+    }
+
+    /// Check each string of the list at `node[field]`.
+    fn each_string(&mut self, node: &Node, field: &str, check: impl Fn(&str) -> Result<(), Problem>) {
+        let Some(NodeKind::Seq(items)) = node.get(field).map(|n| &n.kind) else { return };
+        let mut seen = BTreeSet::new();
+        for (i, item) in items.iter().enumerate() {
+            if let NodeKind::String(s) = &item.kind {
+                self.check(vec![key(field), Segment::Index(i)], check(s));
+                if !seen.insert(s.as_str()) {
+                    self.fail(vec![key(field), Segment::Index(i)], false, format!("`{s}` is listed twice"), Some("remove the repeat".into()));
+                }
+            }
+        }
+    }
+}
+
+/// The rules for one app's settings (the base, or an environment's merged settings).
+fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) -> Vec<Finding> {
+    let mut r = Rules { out: Vec::new() };
+    if let Some((name, _)) = string(app, "name") {
+        r.check(vec![key("name")], syntax::dns_label(name, 40));
+    }
+    if let Some((team, _)) = string(app, "team") {
+        r.check(vec![key("team")], syntax::dns_label(team, 63));
+    }
+    if let Some((image, _)) = string(app, "image") {
+        match syntax::image_ref(image) {
+            Ok(image) => {
+                if !platform.registries.iter().any(|allowed| *allowed == image.registry) {
+                    let allowed: Vec<&str> = platform.registries.iter().map(String::as_str).collect();
+                    r.fail(vec![key("image")], false, format!("registry `{}` is not allowed", image.registry), Some(format!("the platform allows {}", ticked(&allowed))));
+                }
+            }
+            Err(p) => r.check(vec![key("image")], Err::<(), _>(p)),
+        }
+    }
+    if let Some(NodeKind::Map(entries)) = app.get("env").map(|n| &n.kind) {
+        for e in entries {
+            if let Err(p) = syntax::env_var_name(&e.key) {
+                r.fail(vec![key("env"), key(&e.key)], true, p.message, p.hint);
+            }
+        }
+    }
+    r.each_string(app, "secrets", syntax::dns_subdomain);
+    if let Some(resources) = app.get("resources") {
+        if let Some((cpu, _)) = string(resources, "cpu") {
+            r.check(vec![key("resources"), key("cpu")], syntax::cpu_quantity(cpu));
+        }
+        if let Some((memory, _)) = string(resources, "memory") {
+            r.check(vec![key("resources"), key("memory")], syntax::memory_quantity(memory));
+        }
+    }
+    if let Some(replicas) = app.get("replicas") {
+        if let (Some(min), Some(max)) = (int(replicas, "min"), int(replicas, "max")) {
+            if min > max {
+                r.fail(vec![key("replicas"), key("min")], false, format!("`min` ({min}) is greater than `max` ({max})"), Some("swap them, or set `replicas` to one number".into()));
+            } else if min < max && rules.is_some_and(|b| !b.autoscaling) {
+                let id = rules.map(|b| b.id.as_str()).unwrap_or_default();
+                r.fail(vec![key("replicas")], false, format!("blueprint `{id}` does not autoscale"), Some(format!("give one number, such as `replicas: {min}`")));
+            }
+        }
+    }
+    if let Some(NodeKind::Map(entries)) = app.get("probes").map(|n| &n.kind) {
+        for e in entries {
+            if let NodeKind::String(path) = &e.value.kind {
+                r.check(vec![key("probes"), key(&e.key)], syntax::http_path(path));
+            }
+        }
+    }
+    let ingress_items: Vec<(Vec<Segment>, &Node)> = match app.get("ingress").map(|n| &n.kind) {
+        Some(NodeKind::Map(_)) => app.get("ingress").map(|n| vec![(vec![key("ingress")], n)]).unwrap_or_default(),
+        Some(NodeKind::Seq(items)) => items.iter().enumerate().map(|(i, n)| (vec![key("ingress"), Segment::Index(i)], n)).collect(),
+        _ => Vec::new(),
+    };
+    let mut routes = BTreeSet::new();
+    for (path, item) in ingress_items {
+        if let Some((host, _)) = string(item, "host") {
+            let check = if host.contains('.') { syntax::dns_subdomain(host) } else { syntax::dns_label(host, 63) };
+            let mut p = path.clone();
+            p.push(key("host"));
+            r.check(p.clone(), check);
+            let route = (host.to_owned(), string(item, "path").map(|(s, _)| s.to_owned()).unwrap_or_else(|| "/".into()));
+            if !routes.insert(route.clone()) {
+                r.fail(p, false, format!("the route `{}{}` is listed twice", route.0, route.1), None);
+            }
+        }
+        if let Some((http, _)) = string(item, "path") {
+            let mut p = path.clone();
+            p.push(key("path"));
+            r.check(p, syntax::http_path(http));
+        }
+    }
+    if let Some(metrics) = app.get("metrics") {
+        if let Some((path, _)) = string(metrics, "path") {
+            r.check(vec![key("metrics"), key("path")], syntax::http_path(path));
+        }
+        if metrics.get("port").is_none() && app.get("port").is_none() && matches!(metrics.kind, NodeKind::Map(_) | NodeKind::Null) {
+            r.fail(vec![key("metrics")], true, "missing field `port`: the app has no `port` to serve metrics on".into(), Some("set `metrics.port`, such as `metrics: {port: 9090}`".into()));
+        }
+    }
+    r.each_string(app, "calls", |s| syntax::call(s).map(drop));
+    r.each_string(app, "calledBy", |s| syntax::caller(s).map(drop));
+    if let Some((schedule, _)) = string(app, "schedule") {
+        r.check(vec![key("schedule")], syntax::cron_schedule(schedule));
+    }
+    if let Some((tz, _)) = string(app, "timeZone") {
+        r.check(vec![key("timeZone")], syntax::time_zone(tz));
+    }
+    if let Some(storage) = app.get("storage") {
+        if let Some((size, _)) = string(storage, "size") {
+            r.check(vec![key("storage"), key("size")], syntax::memory_quantity(size));
+        }
+        if let Some((path, _)) = string(storage, "path") {
+            let check = syntax::http_path(path).and_then(|()| match path.trim_end_matches('/') {
+                "" | "/tmp" => Err(Problem { message: format!("`{path}` cannot hold the volume"), hint: Some("mount it at a directory of its own, such as `/data`".into()) }),
+                _ => Ok(()),
+            });
+            r.check(vec![key("storage"), key("path")], check);
+        }
+        if let Some((class, _)) = string(storage, "class") {
+            r.check(vec![key("storage"), key("class")], syntax::dns_subdomain(class));
+        }
+    }
+    if let Some(rules) = rules {
+        for field in &rules.required {
+            if app.get(field).is_none() {
+                r.fail(vec![key(field)], true, format!("missing field `{field}`, which blueprint `{}` requires", rules.id), schema_hint(field));
+            }
+        }
+    }
+    r.out
+}
+
+fn schema_hint(field: &str) -> Option<String> {
+    let doc = schema::explain(SchemaKind::App, field).ok()?;
+    let first = doc.description.split(". ").next().unwrap_or_default().trim_end_matches('.');
+    Some(format!("`{field}`: {first}"))
+}
+
+fn platform_rules(root: &Node) -> Vec<Finding> {
+    let mut r = Rules { out: Vec::new() };
+    if let Some((version, _)) = string(root, "kubernetesVersion") {
+        let ok = version.split_once('.').is_some_and(|(major, minor)| major == "1" && !minor.is_empty() && minor.chars().all(|c| c.is_ascii_digit()));
+        if !ok {
+            r.fail(vec![key("kubernetesVersion")], false, format!("`{version}` is not a Kubernetes minor version"), Some("write it like `\"1.31\"` (quoted)".into()));
+        }
+    }
+    if let Some(NodeKind::Seq(envs)) = root.get("environments").map(|n| &n.kind) {
+        let mut seen = BTreeSet::new();
+        for (i, env) in envs.iter().enumerate() {
+            let at = |field: &str| vec![key("environments"), Segment::Index(i), key(field)];
+            if let Some((name, _)) = string(env, "name") {
+                r.check(at("name"), syntax::dns_label(name, 63));
+                if !seen.insert(name.to_owned()) {
+                    r.fail(at("name"), false, format!("environment `{name}` is listed twice"), None);
+                }
+            }
+            if let Some((cluster, _)) = string(env, "cluster") {
+                if !cluster.starts_with("https://") || cluster.len() <= "https://".len() {
+                    r.fail(at("cluster"), false, format!("`{cluster}` is not an https:// URL"), Some("give the cluster's API server, such as `https://dev.k8s.bank.internal`".into()));
+                }
+            }
+            if let Some((domain, _)) = string(env, "ingressDomain") {
+                r.check(at("ingressDomain"), syntax::dns_subdomain(domain));
+            }
+            if let Some((pattern, _)) = string(env, "namespace") {
+                r.check(at("namespace"), syntax::dns_label(&pattern.replace("{team}", "team"), 63));
+            }
+        }
+    }
+    r.each_string(root, "registries", |s| {
+        let host = s.split_once(':').map(|(h, _)| h).unwrap_or(s);
+        syntax::dns_subdomain(host)
+    });
+    for section in ["ingress", "monitoring"] {
+        if let Some((ns, _)) = root.get(section).and_then(|n| string(n, "namespace")) {
+            r.check(vec![key(section), key("namespace")], syntax::dns_label(ns, 63));
+        }
+    }
+    if let Some(policy) = root.get("networkPolicy") {
+        if let Some(NodeKind::Seq(items)) = policy.get("flavors").map(|n| &n.kind) {
+            let mut seen = BTreeSet::new();
+            for (i, item) in items.iter().enumerate() {
+                if let NodeKind::String(s) = &item.kind {
+                    if !seen.insert(s.as_str()) {
+                        r.fail(vec![key("networkPolicy"), key("flavors"), Segment::Index(i)], false, format!("`{s}` is listed twice"), None);
+                    }
+                }
+            }
+        }
+    }
+    r.out
+}
