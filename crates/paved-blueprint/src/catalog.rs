@@ -12,6 +12,9 @@ use semver::Version;
 
 use crate::meta::BlueprintMeta;
 
+/// A catalog file: its path relative to the catalog root (or version folder), and its bytes.
+type CatalogFile = (String, Vec<u8>);
+
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../blueprints");
 
 /// Why a catalog could not be loaded. These are platform-team errors (a
@@ -70,9 +73,9 @@ impl Catalog {
 
     /// Build a catalog from `(path relative to the catalog root, contents)`.
     /// Files outside `<name>/<version>/` (such as `README.md`) are ignored.
-    pub fn from_files(mut files: Vec<(String, Vec<u8>)>) -> Result<Catalog, CatalogError> {
+    pub fn from_files(mut files: Vec<CatalogFile>) -> Result<Catalog, CatalogError> {
         files.sort();
-        let mut folders: BTreeMap<(String, String), Vec<(String, Vec<u8>)>> = BTreeMap::new();
+        let mut folders: BTreeMap<(String, String), Vec<CatalogFile>> = BTreeMap::new();
         for (path, bytes) in files {
             let mut parts = path.splitn(3, '/');
             if let (Some(name), Some(version), Some(rest)) = (parts.next(), parts.next(), parts.next()) {
@@ -101,7 +104,9 @@ impl Catalog {
             let names: Vec<&str> = self.blueprints.keys().map(String::as_str).collect();
             let hint = match paved_spec::syntax::did_you_mean(&wanted.name, names.iter().copied()) {
                 Some(close) => format!("did you mean `{close}`?"),
-                None => format!("the catalog has {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+                None => {
+                    format!("the catalog has {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+                }
             };
             return Err(Problem { message: format!("unknown blueprint `{}`", wanted.name), hint: Some(hint) });
         };
@@ -147,18 +152,22 @@ fn invalid(path: impl Into<String>, message: impl Into<String>) -> CatalogError 
     CatalogError::Invalid { path: path.into(), message: message.into() }
 }
 
-fn load_version(name: &str, version: &str, files: Vec<(String, Vec<u8>)>) -> Result<Blueprint, CatalogError> {
+fn load_version(name: &str, version: &str, files: Vec<CatalogFile>) -> Result<Blueprint, CatalogError> {
     let folder = format!("{name}/{version}");
-    let text = |path: &str, bytes: Vec<u8>| String::from_utf8(bytes).map_err(|_| invalid(format!("{folder}/{path}"), "not UTF-8"));
+    let text = |path: &str, bytes: Vec<u8>| {
+        String::from_utf8(bytes).map_err(|_| invalid(format!("{folder}/{path}"), "not UTF-8"))
+    };
     let mut meta = None;
     let mut templates = Vec::new();
     let mut tests = Vec::new();
     for (path, bytes) in files {
         if path == "blueprint.yaml" {
             let source = text(&path, bytes)?;
-            let node = paved_yaml::load_one(&source, Limits::default())
-                .map_err(|e| invalid(format!("{folder}/blueprint.yaml:{}:{}", e.span.start.line, e.span.start.column), e.message))?;
-            let parsed: BlueprintMeta = serde_json::from_value(node.to_json()).map_err(|e| invalid(format!("{folder}/blueprint.yaml"), e.to_string()))?;
+            let node = paved_yaml::load_one(&source, Limits::default()).map_err(|e| {
+                invalid(format!("{folder}/blueprint.yaml:{}:{}", e.span.start.line, e.span.start.column), e.message)
+            })?;
+            let parsed: BlueprintMeta = serde_json::from_value(node.to_json())
+                .map_err(|e| invalid(format!("{folder}/blueprint.yaml"), e.to_string()))?;
             meta = Some(parsed);
         } else if let Some(template) = path.strip_prefix("templates/") {
             if template.ends_with(".j2") {
@@ -166,13 +175,20 @@ fn load_version(name: &str, version: &str, files: Vec<(String, Vec<u8>)>) -> Res
             }
         } else if let Some(case) = path.strip_prefix("tests/").and_then(|p| p.strip_suffix("/app.yaml")) {
             if !case.contains('/') {
-                tests.push(TestCase { name: case.to_owned(), path: format!("{folder}/{path}"), text: text(&path, bytes)? });
+                tests.push(TestCase {
+                    name: case.to_owned(),
+                    path: format!("{folder}/{path}"),
+                    text: text(&path, bytes)?,
+                });
             }
         }
     }
     let meta = meta.ok_or_else(|| invalid(&folder, "no blueprint.yaml"))?;
     if meta.name != name || meta.version.to_string() != version {
-        return Err(invalid(format!("{folder}/blueprint.yaml"), format!("says `{}@{}` but lives in `{folder}`", meta.name, meta.version)));
+        return Err(invalid(
+            format!("{folder}/blueprint.yaml"),
+            format!("says `{}@{}` but lives in `{folder}`", meta.name, meta.version),
+        ));
     }
     for field in meta.fields.supported.iter().chain(&meta.fields.required) {
         if !APP_FIELDS.contains(&field.as_str()) {
@@ -190,7 +206,7 @@ fn load_version(name: &str, version: &str, files: Vec<(String, Vec<u8>)>) -> Res
     Ok(Blueprint { id: format!("{name}@{version}"), meta, folder, templates, tests })
 }
 
-fn collect_embedded(dir: &Dir<'_>, out: &mut Vec<(String, Vec<u8>)>) {
+fn collect_embedded(dir: &Dir<'_>, out: &mut Vec<CatalogFile>) {
     for file in dir.files() {
         out.push((file.path().to_string_lossy().replace('\\', "/"), file.contents().to_vec()));
     }
@@ -199,7 +215,7 @@ fn collect_embedded(dir: &Dir<'_>, out: &mut Vec<(String, Vec<u8>)>) {
     }
 }
 
-fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> Result<(), CatalogError> {
+fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<CatalogFile>) -> Result<(), CatalogError> {
     for entry in fs_err::read_dir(dir)? {
         let entry = entry?;
         let path: PathBuf = entry.path();

@@ -54,7 +54,10 @@ impl Setup {
                     file: pair[1].file.clone(),
                     span: Default::default(),
                     field: "name".into(),
-                    message: format!("app `{}` of team `{}` is also defined in `{}`", pair[1].app.name, pair[1].app.team, pair[0].file.name),
+                    message: format!(
+                        "app `{}` of team `{}` is also defined in `{}`",
+                        pair[1].app.name, pair[1].app.team, pair[0].file.name
+                    ),
                     hint: Some("app names are unique within a team; rename one".into()),
                 });
             }
@@ -72,7 +75,11 @@ impl Setup {
 pub fn read(path: &Path) -> Result<SourceFile, Failure> {
     let bytes = fs_err::read(path).map_err(|e| Failure::Error(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        Failure::Error(format!("{}: not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to()))
+        Failure::Error(format!(
+            "{}: not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
     })?;
     Ok(SourceFile { name: display(path), text })
 }
@@ -98,18 +105,20 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
             }
         };
         if meta.is_dir() {
-            let before = found.len();
-            let walker = walkdir::WalkDir::new(path).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
-                let name = e.file_name().to_string_lossy();
-                e.depth() == 0 || !(name.starts_with('.') || name == "target" || name == "node_modules")
-            });
+            let mut in_dir = 0;
+            let walker =
+                walkdir::WalkDir::new(path).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
+                    let name = e.file_name().to_string_lossy();
+                    e.depth() == 0 || !(name.starts_with('.') || name == "target" || name == "node_modules")
+                });
             for entry in walker {
                 let entry = entry.map_err(|e| Failure::Error(e.to_string()))?;
                 if entry.file_type().is_file() && entry.file_name() == "app.yaml" {
+                    in_dir += 1;
                     add(entry.into_path());
                 }
             }
-            if found.len() == before && !paths.iter().any(|p| p.is_file()) {
+            if in_dir == 0 {
                 return Err(Failure::Error(format!("no app.yaml found under `{}`", display(path))));
             }
         } else {

@@ -32,10 +32,11 @@ pub fn print(diagnostics: &[Diagnostic], format: Format) {
             }
         }
         Format::Human => {
-            let handler = GraphicalReportHandler::new_themed(theme()).with_width(100).with_links(false);
+            let handler =
+                GraphicalReportHandler::new_themed(theme()).with_width(100).with_wrap_lines(false).with_links(false);
             for d in diagnostics {
                 let mut out = String::new();
-                let report = Report { source: NamedSource::new(d.location(), d.file.text.clone()), d };
+                let report = Report { source: NamedSource::new(d.file.name.clone(), d.file.text.clone()), d };
                 if handler.render_report(&mut out, &report).is_err() {
                     out = d.to_string();
                 }
@@ -53,7 +54,8 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
     let mut files: Vec<&str> = diagnostics.iter().map(|d| d.file.name.as_str()).collect();
     files.sort_unstable();
     files.dedup();
-    let problems = if diagnostics.len() == 1 { "1 problem".to_owned() } else { format!("{} problems", diagnostics.len()) };
+    let problems =
+        if diagnostics.len() == 1 { "1 problem".to_owned() } else { format!("{} problems", diagnostics.len()) };
     let files = if files.len() == 1 { "1 file".to_owned() } else { format!("{} files", files.len()) };
     format!("error: {problems} in {files}")
 }
@@ -62,7 +64,11 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
 fn theme() -> GraphicalTheme {
     use std::io::IsTerminal;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    if no_color || !std::io::stderr().is_terminal() { GraphicalTheme::unicode_nocolor() } else { GraphicalTheme::unicode() }
+    if no_color || !std::io::stderr().is_terminal() {
+        GraphicalTheme::unicode_nocolor()
+    } else {
+        GraphicalTheme::unicode()
+    }
 }
 
 struct Report<'a> {
@@ -95,8 +101,7 @@ impl miette::Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.d.span;
-        let label = if self.d.field.is_empty() { "here".to_owned() } else { format!("`{}`", self.d.field) };
-        Some(Box::new(std::iter::once(LabeledSpan::new(Some(label), span.start.offset, span.len()))))
+        Some(Box::new(std::iter::once(LabeledSpan::new(None, span.start.offset, span.len()))))
     }
 
     fn help(&self) -> Option<Box<dyn fmt::Display + '_>> {

@@ -139,7 +139,13 @@ impl Context {
     /// Build the context for one app in one environment. `app` holds the
     /// effective (merged, validated) settings; nothing here can fail for valid
     /// input, so problems surface as validation errors, never here.
-    pub fn new(app: &AppFile, environment: &Environment, platform: &Platform, blueprint: &Blueprint, image: &ImageOverride) -> Context {
+    pub fn new(
+        app: &AppFile,
+        environment: &Environment,
+        platform: &Platform,
+        blueprint: &Blueprint,
+        image: &ImageOverride,
+    ) -> Context {
         let defaults = &blueprint.meta.defaults;
         let (cpu, memory) = defaults.resources.apply(app.resources.as_ref());
         let (min, max) = app.replicas.unwrap_or(defaults.replicas).bounds();
@@ -169,13 +175,21 @@ impl Context {
             .unwrap_or_default()
             .iter()
             .map(|route| Route {
-                host: if route.host.contains('.') { route.host.clone() } else { format!("{}.{}", route.host, environment.ingress_domain) },
+                host: if route.host.contains('.') {
+                    route.host.clone()
+                } else {
+                    format!("{}.{}", route.host, environment.ingress_domain)
+                },
                 path: route.path.clone().unwrap_or_else(|| "/".into()),
             })
             .collect();
         let metrics = app.metrics.as_ref().map(|m| {
             let port = m.port.or(app.port).unwrap_or_default();
-            MetricsContext { port, path: m.path.clone().unwrap_or_else(|| "/metrics".into()), separate_port: Some(port) != app.port }
+            MetricsContext {
+                port,
+                path: m.path.clone().unwrap_or_else(|| "/metrics".into()),
+                separate_port: Some(port) != app.port,
+            }
         });
         let labels: BTreeMap<String, String> = [
             ("app.kubernetes.io/name", app.name.as_str()),
@@ -205,7 +219,12 @@ impl Context {
                 port: app.port,
                 command: app.command.clone(),
                 args: app.args.clone(),
-                env: app.env.iter().flatten().map(|(name, value)| EnvVar { name: name.clone(), value: value.clone() }).collect(),
+                env: app
+                    .env
+                    .iter()
+                    .flatten()
+                    .map(|(name, value)| EnvVar { name: name.clone(), value: value.clone() })
+                    .collect(),
                 secrets: app.secrets.clone().unwrap_or_default(),
                 resources: ResourcesContext { cpu, memory },
                 replicas: ReplicasContext { min, max, autoscale: min < max, disruption_budget: min >= 2 },
@@ -236,7 +255,10 @@ impl Context {
                 ingress_annotations: platform.ingress.annotations.clone(),
                 service_monitor_labels: platform.monitoring.service_monitor_labels.clone(),
             },
-            blueprint: BlueprintContext { name: blueprint.meta.name.clone(), version: blueprint.meta.version.to_string() },
+            blueprint: BlueprintContext {
+                name: blueprint.meta.name.clone(),
+                version: blueprint.meta.version.to_string(),
+            },
             labels,
             selector,
             annotations,

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use minijinja::value::ViaDeserialize;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use paved_blueprint::{Blueprint, Catalog};
 use paved_spec::app::AppFile;
@@ -54,10 +55,20 @@ impl Engine {
             .environments
             .get(&input.blueprint.id)
             .ok_or_else(|| RenderError::UnknownBlueprint(input.blueprint.id.clone()))?;
-        let context = Value::from_serialize(Context::new(input.app, input.environment, input.platform, input.blueprint, input.image));
+        let context = Value::from_serialize(Context::new(
+            input.app,
+            input.environment,
+            input.platform,
+            input.blueprint,
+            input.image,
+        ));
         let mut objects = Vec::new();
         for name in names {
-            let fail = |message: String| RenderError::Template { blueprint: input.blueprint.id.clone(), template: name.clone(), message };
+            let fail = |message: String| RenderError::Template {
+                blueprint: input.blueprint.id.clone(),
+                template: name.clone(),
+                message,
+            };
             let template = env.get_template(name).map_err(|e| fail(describe(&e)))?;
             let text = template.render(&context).map_err(|e| fail(describe(&e)))?;
             objects.extend(normalise(&text).map_err(fail)?);
@@ -93,11 +104,14 @@ fn compile(blueprint: &Blueprint) -> Result<(Environment<'static>, Vec<String>),
     // Helm value). Plain manifests get the value itself.
     env.add_function("value", |_name: String, value: Value| value);
     // `labels | merge(more)`: a mapping with the keys of both, `more` winning.
-    env.add_filter("merge", |base: BTreeMap<String, Value>, more: BTreeMap<String, Value>| {
-        let mut merged = base;
-        merged.extend(more);
-        merged
-    });
+    env.add_filter(
+        "merge",
+        |base: ViaDeserialize<BTreeMap<String, String>>, more: ViaDeserialize<BTreeMap<String, String>>| {
+            let mut merged = base.0;
+            merged.extend(more.0);
+            Value::from_serialize(merged)
+        },
+    );
     let mut names = Vec::new();
     for (name, source) in &blueprint.templates {
         env.add_template_owned(name.clone(), source.clone()).map_err(|e| RenderError::Template {

@@ -37,9 +37,28 @@ impl Object {
 /// before workloads, workloads before what routes to them).
 pub fn kind_rank(kind: &str) -> usize {
     const ORDER: &[&str] = &[
-        "Namespace", "NetworkPolicy", "CiliumNetworkPolicy", "ResourceQuota", "LimitRange", "ServiceAccount", "Secret",
-        "ConfigMap", "Role", "RoleBinding", "PersistentVolumeClaim", "Service", "Deployment", "StatefulSet", "CronJob",
-        "Job", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress", "ServiceMonitor", "AppProject", "Application",
+        "Namespace",
+        "NetworkPolicy",
+        "CiliumNetworkPolicy",
+        "ResourceQuota",
+        "LimitRange",
+        "ServiceAccount",
+        "Secret",
+        "ConfigMap",
+        "Role",
+        "RoleBinding",
+        "PersistentVolumeClaim",
+        "Service",
+        "Deployment",
+        "StatefulSet",
+        "CronJob",
+        "Job",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
+        "Ingress",
+        "ServiceMonitor",
+        "AppProject",
+        "Application",
     ];
     ORDER.iter().position(|k| *k == kind).unwrap_or(ORDER.len())
 }

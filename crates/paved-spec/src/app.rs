@@ -233,7 +233,25 @@ pub struct Storage {
 /// The app fields, by the names app authors write. Blueprints declare which of
 /// them they support and require by these names.
 pub const APP_FIELDS: &[&str] = &[
-    "name", "team", "blueprint", "image", "port", "command", "args", "env", "secrets", "resources",
-    "replicas", "probes", "ingress", "metrics", "calls", "calledBy", "schedule", "timeZone",
-    "concurrency", "storage", "environments",
+    "name",
+    "team",
+    "blueprint",
+    "image",
+    "port",
+    "command",
+    "args",
+    "env",
+    "secrets",
+    "resources",
+    "replicas",
+    "probes",
+    "ingress",
+    "metrics",
+    "calls",
+    "calledBy",
+    "schedule",
+    "timeZone",
+    "concurrency",
+    "storage",
+    "environments",
 ];

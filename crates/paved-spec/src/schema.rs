@@ -94,7 +94,10 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
                 let hint = match did_you_mean(key, known.iter().map(String::as_str)) {
                     Some(close) => Some(format!("did you mean `{close}`?")),
                     None if known.is_empty() => None,
-                    None => Some(format!("known fields here: {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))),
+                    None => Some(format!(
+                        "known fields here: {}",
+                        known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    )),
                 };
                 let mut at = path.clone();
                 at.push(Segment::Key(key.clone()));
@@ -109,14 +112,23 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
         ValidationErrorKind::Type { kind } => {
             let expected = match kind {
                 TypeKind::Single(t) => type_word(&t.to_string()),
-                TypeKind::Multiple(set) => set.iter().map(|t| type_word(&t.to_string())).collect::<Vec<_>>().join(" or "),
+                TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|t| t.to_string())
+                    .filter(|t| t != "null")
+                    .map(|t| type_word(&t))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
             };
             let hint = type_hint(&expected, instance);
             push(path, false, format!("expected {expected}, found {}", describe(instance)), hint);
         }
         ValidationErrorKind::Enum { options } => {
             let options: Vec<&str> = options.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-            let hint = instance.as_str().and_then(|s| did_you_mean(s, options.iter().copied())).map(|c| format!("did you mean `{c}`?"));
+            let hint = instance
+                .as_str()
+                .and_then(|s| did_you_mean(s, options.iter().copied()))
+                .map(|c| format!("did you mean `{c}`?"));
             let list = options.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
             push(path, false, format!("{} is not one of {list}", describe(instance)), hint);
         }
@@ -127,18 +139,26 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
             push(path, false, format!("{} is more than the maximum `{limit}`", describe(instance)), None);
         }
         ValidationErrorKind::MinItems { limit } => {
-            let message = if *limit == 1 { "must not be empty".to_owned() } else { format!("needs at least {limit} items") };
+            let message =
+                if *limit == 1 { "must not be empty".to_owned() } else { format!("needs at least {limit} items") };
             push(path, false, message, None);
         }
         // Names, references and similar carry a pattern in the schema for
         // editors; the rules in `validate` check them with better messages.
-        ValidationErrorKind::Pattern { .. } | ValidationErrorKind::MinLength { .. } | ValidationErrorKind::MaxLength { .. } => {}
+        ValidationErrorKind::Pattern { .. }
+        | ValidationErrorKind::MinLength { .. }
+        | ValidationErrorKind::MaxLength { .. } => {}
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             // Pick the branches whose type matches the value; when exactly one
             // does, its problems are the useful ones.
             let matching: Vec<&Vec<ValidationError<'static>>> = context
                 .iter()
-                .filter(|errors| !errors.iter().any(|e| e.instance_path() == error.instance_path() && matches!(e.kind(), ValidationErrorKind::Type { .. })))
+                .filter(|errors| {
+                    !errors.iter().any(|e| {
+                        e.instance_path() == error.instance_path()
+                            && matches!(e.kind(), ValidationErrorKind::Type { .. })
+                    })
+                })
                 .collect();
             let consts: Vec<&str> = context
                 .iter()
@@ -150,7 +170,10 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
                 })
                 .collect();
             if !consts.is_empty() && consts.len() == context.len() {
-                let hint = instance.as_str().and_then(|s| did_you_mean(s, consts.iter().copied())).map(|c| format!("did you mean `{c}`?"));
+                let hint = instance
+                    .as_str()
+                    .and_then(|s| did_you_mean(s, consts.iter().copied()))
+                    .map(|c| format!("did you mean `{c}`?"));
                 let list = consts.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
                 push(path, false, format!("{} is not one of {list}", describe(instance)), hint);
             } else if let [only] = matching.as_slice() {
@@ -163,9 +186,11 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
                     .flat_map(|errors| errors.iter())
                     .filter(|e| e.instance_path() == error.instance_path())
                     .filter_map(|e| match e.kind() {
-                        ValidationErrorKind::Type { kind: TypeKind::Single(t) } => Some(type_word(&t.to_string())),
+                        ValidationErrorKind::Type { kind: TypeKind::Single(t) } => Some(t.to_string()),
                         _ => None,
                     })
+                    .filter(|t| t != "null")
+                    .map(|t| type_word(&t))
                     .collect();
                 let expected = if expected.is_empty() { "a different value".to_owned() } else { expected.join(" or ") };
                 let hint = explain_short(schema, &path, "");
@@ -208,7 +233,10 @@ fn type_hint(expected: &str, found: &Value) -> Option<String> {
         Value::String(s) if expected.contains("integer") && s.trim().parse::<i64>().is_ok() => {
             Some(format!("write the number without quotes: `{}`", s.trim()))
         }
-        Value::String(s) if expected.contains("`true`") && matches!(s.to_ascii_lowercase().as_str(), "yes" | "no" | "on" | "off" | "true" | "false") => {
+        Value::String(s)
+            if expected.contains("`true`")
+                && matches!(s.to_ascii_lowercase().as_str(), "yes" | "no" | "on" | "off" | "true" | "false") =>
+        {
             Some("write `true` or `false` without quotes".into())
         }
         Value::Null => Some("a key with nothing after it is null; give it a value or remove it".into()),
@@ -246,7 +274,9 @@ pub(crate) fn subschemas<'a>(root: &'a Value, path: &[Segment]) -> Vec<&'a Value
 /// A schema and, for `$ref` and `anyOf`/`oneOf`, the schemas it stands for.
 fn expand<'a>(root: &'a Value, schema: &'a Value) -> Vec<&'a Value> {
     let mut out = vec![schema];
-    if let Some(target) = schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|p| root.pointer(p)) {
+    if let Some(target) =
+        schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|p| root.pointer(p))
+    {
         out.extend(expand(root, target));
     }
     for key in ["anyOf", "oneOf", "allOf"] {
@@ -318,8 +348,10 @@ pub fn explain(kind: SchemaKind, field: &str) -> Result<FieldDoc, Vec<String>> {
             default = s.get("default").map(|d| d.to_string());
         }
         match s.get("type") {
-            Some(Value::String(t)) => types.push(type_word(t)),
-            Some(Value::Array(ts)) => types.extend(ts.iter().filter_map(Value::as_str).filter(|t| *t != "null").map(type_word)),
+            Some(Value::String(t)) if t != "null" => types.push(type_word(t)),
+            Some(Value::Array(ts)) => {
+                types.extend(ts.iter().filter_map(Value::as_str).filter(|t| *t != "null").map(type_word))
+            }
             _ => {}
         }
         for value in s.get("enum").and_then(Value::as_array).into_iter().flatten() {

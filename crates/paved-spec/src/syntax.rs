@@ -31,10 +31,7 @@ pub struct Problem {
 impl Problem {
     /// A problem without a hint.
     pub fn new(message: impl Into<String>) -> Self {
-        Problem {
-            message: message.into(),
-            hint: None,
-        }
+        Problem { message: message.into(), hint: None }
     }
 
     /// The same problem with `hint` as its hint.
@@ -121,8 +118,7 @@ const LABEL_CHARS_HINT: &str = "use lowercase letters, digits and `-`";
 const REGISTRY_HINT: &str = "name the registry explicitly, like `acr.bank.internal/team/app`";
 const CPU_HINT: &str = "CPU is in cores (`0.5`) or millicores (`500m`)";
 const MEMORY_HINT: &str = "use bytes with a binary unit, like `512Mi` or `1Gi`";
-const CRON_FIELDS_HINT: &str =
-    "use five fields (minute, hour, day of month, month, day of week), like `0 5 * * *`";
+const CRON_FIELDS_HINT: &str = "use five fields (minute, hour, day of month, month, day of week), like `0 5 * * *`";
 const CALL_FORMS_HINT: &str = "use `app`, `team/app`, `https://host[:port]` or `CIDR:port`";
 const CALLER_FORMS_HINT: &str = "use `app`, `team/app` or `team/*`";
 
@@ -177,10 +173,7 @@ struct Issue {
 
 impl Issue {
     fn new(reason: impl Into<String>) -> Self {
-        Issue {
-            reason: reason.into(),
-            hint: None,
-        }
+        Issue { reason: reason.into(), hint: None }
     }
 
     fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -239,47 +232,31 @@ fn label_chars_hint(value: &str, max_len: usize) -> String {
 
 fn label_issue(value: &str, max_len: usize) -> Option<Issue> {
     if value.is_empty() {
-        return Some(
-            Issue::new("it is empty").hint(format!("{LABEL_CHARS_HINT}, like `{LABEL_EXAMPLE}`")),
-        );
+        return Some(Issue::new("it is empty").hint(format!("{LABEL_CHARS_HINT}, like `{LABEL_EXAMPLE}`")));
     }
     if let Some(bad) = value.chars().find(|c| !is_label_char(*c)) {
         if bad.is_ascii_uppercase() {
             let lower = value.to_ascii_lowercase();
             if label_ok(&lower, max_len) {
-                return Some(
-                    Issue::new("it contains uppercase letters").hint(did_you_mean_hint(&lower)),
-                );
+                return Some(Issue::new("it contains uppercase letters").hint(did_you_mean_hint(&lower)));
             }
-            return Some(
-                Issue::new("it contains uppercase letters").hint(label_chars_hint(value, max_len)),
-            );
+            return Some(Issue::new("it contains uppercase letters").hint(label_chars_hint(value, max_len)));
         }
-        return Some(
-            Issue::new(format!("it contains {}", describe_char(bad)))
-                .hint(label_chars_hint(value, max_len)),
-        );
+        return Some(Issue::new(format!("it contains {}", describe_char(bad))).hint(label_chars_hint(value, max_len)));
     }
     if value.len() > max_len {
         return Some(
-            Issue::new(format!(
-                "it is {} characters long, the limit is {max_len}",
-                value.len()
-            ))
-            .hint(format!("shorten it to at most {max_len} characters")),
+            Issue::new(format!("it is {} characters long, the limit is {max_len}", value.len()))
+                .hint(format!("shorten it to at most {max_len} characters")),
         );
     }
     if value.starts_with('-') || value.ends_with('-') {
-        let which = if value.starts_with('-') {
-            "starts"
-        } else {
-            "ends"
-        };
+        let which = if value.starts_with('-') { "starts" } else { "ends" };
         let example = label_suggestion(value, max_len).unwrap_or_else(|| LABEL_EXAMPLE.to_string());
-        return Some(Issue::new(format!("it {which} with `-`")).hint(format!(
-            "start and end with a letter or digit, like {}",
-            q(&example)
-        )));
+        return Some(
+            Issue::new(format!("it {which} with `-`"))
+                .hint(format!("start and end with a letter or digit, like {}", q(&example))),
+        );
     }
     None
 }
@@ -292,15 +269,11 @@ fn label_issue(value: &str, max_len: usize) -> Option<Issue> {
 pub fn dns_label(value: &str, max_len: usize) -> Result<(), Problem> {
     match label_issue(value, max_len) {
         None => Ok(()),
-        Some(issue) if value.is_empty() => {
-            Err(Problem::new("DNS label is empty").with_opt_hint(issue.hint))
+        Some(issue) if value.is_empty() => Err(Problem::new("DNS label is empty").with_opt_hint(issue.hint)),
+        Some(issue) => {
+            Err(Problem::new(format!("{} is not a valid DNS label: {}", q(value), issue.reason))
+                .with_opt_hint(issue.hint))
         }
-        Some(issue) => Err(Problem::new(format!(
-            "{} is not a valid DNS label: {}",
-            q(value),
-            issue.reason
-        ))
-        .with_opt_hint(issue.hint)),
     }
 }
 
@@ -313,13 +286,7 @@ fn subdomain_ok(value: &str) -> bool {
 fn subdomain_suggestion(value: &str) -> Option<String> {
     let labels: Vec<String> = value
         .split('.')
-        .filter_map(|label| {
-            if label_ok(label, 63) {
-                Some(label.to_string())
-            } else {
-                label_suggestion(label, 63)
-            }
-        })
+        .filter_map(|label| if label_ok(label, 63) { Some(label.to_string()) } else { label_suggestion(label, 63) })
         .collect();
     let out = labels.join(".");
     (out != value && subdomain_ok(&out)).then_some(out)
@@ -329,36 +296,25 @@ fn subdomain_issue(value: &str) -> Option<Issue> {
     let fix_hint = || subdomain_suggestion(value).map(|s| did_you_mean_hint(&s));
     if value.is_empty() {
         return Some(
-            Issue::new("it is empty")
-                .hint("use lowercase letters, digits, `-` and `.`, like `api.example.com`"),
+            Issue::new("it is empty").hint("use lowercase letters, digits, `-` and `.`, like `api.example.com`"),
         );
     }
     if let Some(bad) = value.chars().find(|c| !(is_label_char(*c) || *c == '.')) {
         if bad == '*' {
-            return Some(
-                Issue::new("wildcards are not supported").hint("list each name on its own"),
-            );
+            return Some(Issue::new("wildcards are not supported").hint("list each name on its own"));
         }
         if bad.is_ascii_uppercase() {
             let lower = value.to_ascii_lowercase();
-            let hint = if subdomain_ok(&lower) {
-                Some(did_you_mean_hint(&lower))
-            } else {
-                fix_hint()
-            };
+            let hint = if subdomain_ok(&lower) { Some(did_you_mean_hint(&lower)) } else { fix_hint() };
             return Some(Issue::new("it contains uppercase letters").opt_hint(hint));
         }
-        let hint =
-            fix_hint().unwrap_or_else(|| "use lowercase letters, digits, `-` and `.`".to_string());
+        let hint = fix_hint().unwrap_or_else(|| "use lowercase letters, digits, `-` and `.`".to_string());
         return Some(Issue::new(format!("it contains {}", describe_char(bad))).hint(hint));
     }
     if value.len() > 253 {
         return Some(
-            Issue::new(format!(
-                "it is {} characters long, the limit is 253",
-                value.len()
-            ))
-            .hint("shorten it to at most 253 characters"),
+            Issue::new(format!("it is {} characters long, the limit is 253", value.len()))
+                .hint("shorten it to at most 253 characters"),
         );
     }
     if value.starts_with('.') {
@@ -373,21 +329,14 @@ fn subdomain_issue(value: &str) -> Option<Issue> {
         }
         if label.len() > 63 {
             return Some(
-                Issue::new(format!(
-                    "its part {} is {} characters long, the limit is 63",
-                    q(label),
-                    label.len()
-                ))
-                .hint("shorten each part between dots to at most 63 characters"),
+                Issue::new(format!("its part {} is {} characters long, the limit is 63", q(label), label.len()))
+                    .hint("shorten each part between dots to at most 63 characters"),
             );
         }
         if label.starts_with('-') || label.ends_with('-') {
             return Some(
-                Issue::new(format!("its part {} starts or ends with `-`", q(label))).hint(
-                    fix_hint().unwrap_or_else(|| {
-                        "start and end each part with a letter or digit".to_string()
-                    }),
-                ),
+                Issue::new(format!("its part {} starts or ends with `-`", q(label)))
+                    .hint(fix_hint().unwrap_or_else(|| "start and end each part with a letter or digit".to_string())),
             );
         }
     }
@@ -402,15 +351,11 @@ fn subdomain_issue(value: &str) -> Option<Issue> {
 pub fn dns_subdomain(value: &str) -> Result<(), Problem> {
     match subdomain_issue(value) {
         None => Ok(()),
-        Some(issue) if value.is_empty() => {
-            Err(Problem::new("DNS name is empty").with_opt_hint(issue.hint))
+        Some(issue) if value.is_empty() => Err(Problem::new("DNS name is empty").with_opt_hint(issue.hint)),
+        Some(issue) => {
+            Err(Problem::new(format!("{} is not a valid DNS name: {}", q(value), issue.reason))
+                .with_opt_hint(issue.hint))
         }
-        Some(issue) => Err(Problem::new(format!(
-            "{} is not a valid DNS name: {}",
-            q(value),
-            issue.reason
-        ))
-        .with_opt_hint(issue.hint)),
     }
 }
 
@@ -421,10 +366,7 @@ pub fn dns_subdomain(value: &str) -> Result<(), Problem> {
 fn version_numbers(version: &str) -> Option<(u64, Option<u64>, Option<u64>)> {
     let mut numbers = Vec::with_capacity(3);
     for part in version.split('.') {
-        if part.is_empty()
-            || !part.bytes().all(|b| b.is_ascii_digit())
-            || (part.len() > 1 && part.starts_with('0'))
-        {
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) || (part.len() > 1 && part.starts_with('0')) {
             return None;
         }
         numbers.push(part.parse::<u64>().ok()?);
@@ -473,27 +415,18 @@ pub fn blueprint_ref(value: &str) -> Result<BlueprintRef, Problem> {
             Some(_) => format!("api@{version}"),
             None => "api@1".to_string(),
         };
-        return Err(bad("has no blueprint name before `@`")
-            .with_hint(format!("name the blueprint, like {}", q(&example))));
+        return Err(
+            bad("has no blueprint name before `@`").with_hint(format!("name the blueprint, like {}", q(&example)))
+        );
     }
     if let Some(issue) = label_issue(name, 63) {
-        let problem = Problem::new(format!(
-            "blueprint name {} in {} is not valid: {}",
-            q(name),
-            q(value),
-            issue.reason
-        ))
-        .with_opt_hint(issue.hint);
+        let problem =
+            Problem::new(format!("blueprint name {} in {} is not valid: {}", q(name), q(value), issue.reason))
+                .with_opt_hint(issue.hint);
         let lower = name.to_ascii_lowercase();
-        let fixed = if label_ok(&lower, 63) {
-            Some(lower)
-        } else {
-            label_suggestion(name, 63)
-        };
+        let fixed = if label_ok(&lower, 63) { Some(lower) } else { label_suggestion(name, 63) };
         return Err(match fixed.map(|n| format!("{n}@{version}")) {
-            Some(fixed) if blueprint_ref(&fixed).is_ok() => {
-                problem.with_hint(did_you_mean_hint(&fixed))
-            }
+            Some(fixed) if blueprint_ref(&fixed).is_ok() => problem.with_hint(did_you_mean_hint(&fixed)),
             _ => problem,
         });
     }
@@ -539,10 +472,7 @@ pub fn blueprint_ref(value: &str) -> Result<BlueprintRef, Problem> {
     if let Some(pos) = version.find(['-', '+']) {
         let core = version.get(..pos).unwrap_or_default();
         let hint = match version_numbers(core) {
-            Some(_) => format!(
-                "use a release version, like {}",
-                q(&format!("{name}@{core}"))
-            ),
+            Some(_) => format!("use a release version, like {}", q(&format!("{name}@{core}"))),
             None => pin(name),
         };
         return Err(bad("has a pre-release or build suffix").with_hint(hint));
@@ -566,10 +496,7 @@ pub fn blueprint_ref(value: &str) -> Result<BlueprintRef, Problem> {
             return Err(bad("has an empty version number").with_hint(hint));
         }
         if !part.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(
-                bad(&format!("has {} where a version number belongs", q(part)))
-                    .with_hint(pin(name)),
-            );
+            return Err(bad(&format!("has {} where a version number belongs", q(part))).with_hint(pin(name)));
         }
     }
     if parts.iter().any(|p| p.len() > 1 && p.starts_with('0')) {
@@ -588,12 +515,7 @@ pub fn blueprint_ref(value: &str) -> Result<BlueprintRef, Problem> {
         return Err(bad("has a version number with a leading zero").with_hint(hint));
     }
     match version_numbers(version) {
-        Some((major, minor, patch)) => Ok(BlueprintRef {
-            name: name.to_string(),
-            major,
-            minor,
-            patch,
-        }),
+        Some((major, minor, patch)) => Ok(BlueprintRef { name: name.to_string(), major, minor, patch }),
         None => Err(bad("has a version number that is too large").with_hint(pin(name))),
     }
 }
@@ -602,13 +524,10 @@ pub fn blueprint_ref(value: &str) -> Result<BlueprintRef, Problem> {
 // Images
 
 fn tag_issue(tag: &str) -> Option<Issue> {
-    const TAG_CHARS: &str =
-        "use letters, digits, `_`, `.` and `-`, starting with a letter, digit or `_`";
+    const TAG_CHARS: &str = "use letters, digits, `_`, `.` and `-`, starting with a letter, digit or `_`";
     let is_tag_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
     if tag.is_empty() {
-        return Some(
-            Issue::new("it is empty").hint("give a tag, like `1.4.2`, or leave out the `:`"),
-        );
+        return Some(Issue::new("it is empty").hint("give a tag, like `1.4.2`, or leave out the `:`"));
     }
     if let Some(rest) = tag.strip_prefix(':') {
         let issue = Issue::new("it starts with `:`");
@@ -626,11 +545,8 @@ fn tag_issue(tag: &str) -> Option<Issue> {
     }
     if tag.len() > 128 {
         return Some(
-            Issue::new(format!(
-                "it is {} characters long, the limit is 128",
-                tag.len()
-            ))
-            .hint("shorten it to at most 128 characters"),
+            Issue::new(format!("it is {} characters long, the limit is 128", tag.len()))
+                .hint("shorten it to at most 128 characters"),
         );
     }
     None
@@ -640,15 +556,11 @@ fn tag_issue(tag: &str) -> Option<Issue> {
 pub fn image_tag(value: &str) -> Result<(), Problem> {
     match tag_issue(value) {
         None => Ok(()),
-        Some(issue) if value.is_empty() => {
-            Err(Problem::new("image tag is empty").with_opt_hint(issue.hint))
+        Some(issue) if value.is_empty() => Err(Problem::new("image tag is empty").with_opt_hint(issue.hint)),
+        Some(issue) => {
+            Err(Problem::new(format!("{} is not a valid image tag: {}", q(value), issue.reason))
+                .with_opt_hint(issue.hint))
         }
-        Some(issue) => Err(Problem::new(format!(
-            "{} is not a valid image tag: {}",
-            q(value),
-            issue.reason
-        ))
-        .with_opt_hint(issue.hint)),
     }
 }
 
@@ -684,26 +596,14 @@ fn digest_issue(digest: &str) -> Option<Issue> {
             });
         }
         return Some(
-            Issue::new(format!(
-                "it uses the algorithm {}; only `sha256` is supported",
-                q(algorithm)
-            ))
-            .hint(FORM),
+            Issue::new(format!("it uses the algorithm {}; only `sha256` is supported", q(algorithm))).hint(FORM),
         );
     }
     if let Some(bad) = hex.chars().find(|c| !is_hex(*c)) {
-        return Some(
-            Issue::new(format!(
-                "it contains {}, which is not a hex digit",
-                describe_char(bad)
-            ))
-            .hint(FORM),
-        );
+        return Some(Issue::new(format!("it contains {}, which is not a hex digit", describe_char(bad))).hint(FORM));
     }
     if hex.len() != 64 {
-        return Some(
-            Issue::new(format!("it has {} hex digits instead of 64", hex.len())).hint(FORM),
-        );
+        return Some(Issue::new(format!("it has {} hex digits instead of 64", hex.len())).hint(FORM));
     }
     if hex.chars().any(|c| c.is_ascii_uppercase()) {
         let fixed = format!("sha256:{}", hex.to_ascii_lowercase());
@@ -716,15 +616,9 @@ fn digest_issue(digest: &str) -> Option<Issue> {
 pub fn image_digest(value: &str) -> Result<(), Problem> {
     match digest_issue(value) {
         None => Ok(()),
-        Some(issue) if value.is_empty() => {
-            Err(Problem::new("image digest is empty").with_opt_hint(issue.hint))
-        }
-        Some(issue) => Err(Problem::new(format!(
-            "{} is not a valid image digest: {}",
-            q(value),
-            issue.reason
-        ))
-        .with_opt_hint(issue.hint)),
+        Some(issue) if value.is_empty() => Err(Problem::new("image digest is empty").with_opt_hint(issue.hint)),
+        Some(issue) => Err(Problem::new(format!("{} is not a valid image digest: {}", q(value), issue.reason))
+            .with_opt_hint(issue.hint)),
     }
 }
 
@@ -734,25 +628,15 @@ fn looks_like_registry(component: &str) -> bool {
 
 fn parse_port(text: &str) -> Result<u16, Issue> {
     if text.is_empty() {
-        return Err(
-            Issue::new("the port is empty").hint("give a port after `:`, or leave out the `:`")
-        );
+        return Err(Issue::new("the port is empty").hint("give a port after `:`, or leave out the `:`"));
     }
     if !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Issue::new(format!("port {} is not a number", q(text)))
-            .hint("use a port from 1 to 65535"));
+        return Err(Issue::new(format!("port {} is not a number", q(text))).hint("use a port from 1 to 65535"));
     }
-    let number = if text.len() > 5 {
-        u32::MAX
-    } else {
-        text.parse::<u32>().unwrap_or(u32::MAX)
-    };
+    let number = if text.len() > 5 { u32::MAX } else { text.parse::<u32>().unwrap_or(u32::MAX) };
     match u16::try_from(number) {
         Ok(port) if port > 0 => Ok(port),
-        _ => Err(
-            Issue::new(format!("port {} is out of range 1-65535", q(text)))
-                .hint("use a port from 1 to 65535"),
-        ),
+        _ => Err(Issue::new(format!("port {} is out of range 1-65535", q(text))).hint("use a port from 1 to 65535")),
     }
 }
 
@@ -785,9 +669,10 @@ fn registry_issue(domain: &str) -> Option<Issue> {
         (host.split('.').all(component_ok), port)
     };
     if !host_ok {
-        return Some(Issue::new("it is not a valid host name").hint(
-            "use letters, digits, `-` and `.` for the registry host, like `acr.bank.internal`",
-        ));
+        return Some(
+            Issue::new("it is not a valid host name")
+                .hint("use letters, digits, `-` and `.` for the registry host, like `acr.bank.internal`"),
+        );
     }
     if let Some(port) = port {
         if let Err(issue) = parse_port(port) {
@@ -803,9 +688,7 @@ fn path_component_ok(component: &str) -> bool {
     if !component.starts_with(alnum) || !component.ends_with(alnum) {
         return false;
     }
-    component.split(alnum).all(|sep| {
-        sep.is_empty() || matches!(sep, "." | "_" | "__") || sep.chars().all(|c| c == '-')
-    })
+    component.split(alnum).all(|sep| sep.is_empty() || matches!(sep, "." | "_" | "__") || sep.chars().all(|c| c == '-'))
 }
 
 /// Check and parse an OCI image reference with an explicit registry, like
@@ -843,24 +726,14 @@ pub fn image_ref(value: &str) -> Result<ImageRef, Problem> {
     };
     if let Some(digest) = digest {
         if let Some(issue) = digest_issue(digest) {
-            return Err(Problem::new(format!(
-                "digest {} in {} is not valid: {}",
-                q(digest),
-                q(value),
-                issue.reason
-            ))
-            .with_opt_hint(issue.hint));
+            return Err(Problem::new(format!("digest {} in {} is not valid: {}", q(digest), q(value), issue.reason))
+                .with_opt_hint(issue.hint));
         }
     }
     let last_part_start = name_and_tag.rfind('/').map_or(0, |i| i + 1);
     let (before_last, last_part) = name_and_tag.split_at(last_part_start);
     let (name, tag) = match last_part.split_once(':') {
-        Some((repo, tag)) => (
-            name_and_tag
-                .get(..before_last.len() + repo.len())
-                .unwrap_or(name_and_tag),
-            Some(tag),
-        ),
+        Some((repo, tag)) => (name_and_tag.get(..before_last.len() + repo.len()).unwrap_or(name_and_tag), Some(tag)),
         None => (name_and_tag, None),
     };
     if name.is_empty() {
@@ -868,23 +741,14 @@ pub fn image_ref(value: &str) -> Result<ImageRef, Problem> {
     }
     if let Some(tag) = tag {
         if let Some(issue) = tag_issue(tag) {
-            return Err(Problem::new(format!(
-                "tag {} in {} is not valid: {}",
-                q(tag),
-                q(value),
-                issue.reason
-            ))
-            .with_opt_hint(issue.hint));
+            return Err(Problem::new(format!("tag {} in {} is not valid: {}", q(tag), q(value), issue.reason))
+                .with_opt_hint(issue.hint));
         }
     }
     let Some((registry, path)) = name.split_once('/') else {
         if looks_like_registry(name) {
-            return Err(
-                bad("has no repository after the registry").with_hint(format!(
-                    "add the repository, like {}",
-                    q(&format!("{name}/team/app"))
-                )),
-            );
+            return Err(bad("has no repository after the registry")
+                .with_hint(format!("add the repository, like {}", q(&format!("{name}/team/app")))));
         }
         return Err(bad("does not name a registry").with_hint(REGISTRY_HINT));
     };
@@ -892,21 +756,12 @@ pub fn image_ref(value: &str) -> Result<ImageRef, Problem> {
         return Err(bad("does not name a registry").with_hint(REGISTRY_HINT));
     }
     if let Some(issue) = registry_issue(registry) {
-        return Err(Problem::new(format!(
-            "registry {} in {} is not valid: {}",
-            q(registry),
-            q(value),
-            issue.reason
-        ))
-        .with_opt_hint(issue.hint));
+        return Err(Problem::new(format!("registry {} in {} is not valid: {}", q(registry), q(value), issue.reason))
+            .with_opt_hint(issue.hint));
     }
     if path.is_empty() {
-        return Err(
-            bad("has no repository after the registry").with_hint(format!(
-                "add the repository, like {}",
-                q(&format!("{registry}/team/app"))
-            )),
-        );
+        return Err(bad("has no repository after the registry")
+            .with_hint(format!("add the repository, like {}", q(&format!("{registry}/team/app")))));
     }
     if path.split('/').any(str::is_empty) {
         return Err(bad("has an empty path component").with_hint("remove the extra `/`"));
@@ -920,24 +775,15 @@ pub fn image_ref(value: &str) -> Result<ImageRef, Problem> {
             return Err(if image_ref(&fixed).is_ok() {
                 issue.with_hint(did_you_mean_hint(&fixed))
             } else {
-                issue.with_hint(
-                    "use lowercase letters and digits, separated by `.`, `_`, `__` or `-`",
-                )
+                issue.with_hint("use lowercase letters and digits, separated by `.`, `_`, `__` or `-`")
             });
         }
-        return Err(Problem::new(format!(
-            "path component {} in {} is not valid",
-            q(component),
-            q(value)
-        ))
-        .with_hint("use lowercase letters and digits, separated by `.`, `_`, `__` or `-`"));
+        return Err(Problem::new(format!("path component {} in {} is not valid", q(component), q(value)))
+            .with_hint("use lowercase letters and digits, separated by `.`, `_`, `__` or `-`"));
     }
     if name.len() > 255 {
-        return Err(bad(&format!(
-            "has a repository name of {} characters, the limit is 255",
-            name.len()
-        ))
-        .with_hint("shorten the repository path"));
+        return Err(bad(&format!("has a repository name of {} characters, the limit is 255", name.len()))
+            .with_hint("shorten the repository path"));
     }
     Ok(ImageRef {
         registry: registry.to_string(),
@@ -963,41 +809,15 @@ struct CronField {
     question: bool,
 }
 
-const MONTH_NAMES: &[&str] = &[
-    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
-];
+const MONTH_NAMES: &[&str] = &["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 const DAY_NAMES: &[&str] = &["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
 /// Kubernetes parses schedules with robfig/cron v3 (`ParseStandard`), whose day of week
 /// is 0-6: a `7` for Sunday is rejected by the API server, so it is rejected here too.
 const CRON_FIELDS: [CronField; 5] = [
-    CronField {
-        name: "minute",
-        min: 0,
-        max: 59,
-        allowed: "0-59",
-        names: &[],
-        names_start: 0,
-        question: false,
-    },
-    CronField {
-        name: "hour",
-        min: 0,
-        max: 23,
-        allowed: "0-23",
-        names: &[],
-        names_start: 0,
-        question: false,
-    },
-    CronField {
-        name: "day-of-month",
-        min: 1,
-        max: 31,
-        allowed: "1-31",
-        names: &[],
-        names_start: 0,
-        question: true,
-    },
+    CronField { name: "minute", min: 0, max: 59, allowed: "0-59", names: &[], names_start: 0, question: false },
+    CronField { name: "hour", min: 0, max: 23, allowed: "0-23", names: &[], names_start: 0, question: false },
+    CronField { name: "day-of-month", min: 1, max: 31, allowed: "1-31", names: &[], names_start: 0, question: true },
     CronField {
         name: "month",
         min: 1,
@@ -1018,15 +838,7 @@ const CRON_FIELDS: [CronField; 5] = [
     },
 ];
 
-const CRON_MACROS: [&str; 7] = [
-    "@yearly",
-    "@annually",
-    "@monthly",
-    "@weekly",
-    "@daily",
-    "@midnight",
-    "@hourly",
-];
+const CRON_MACROS: [&str; 7] = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
 
 const QUARTZ_HINT: &str = "Kubernetes schedules do not support `L`, `W` or `#`";
 
@@ -1035,11 +847,7 @@ fn cron_value(field: &CronField, token: &str) -> Result<u32, Issue> {
         return Err(Issue::new("a value is missing"));
     }
     if token.bytes().all(|b| b.is_ascii_digit()) {
-        let number = if token.len() > 9 {
-            None
-        } else {
-            token.parse::<u32>().ok()
-        };
+        let number = if token.len() > 9 { None } else { token.parse::<u32>().ok() };
         return match number {
             Some(n) if (field.min..=field.max).contains(&n) => Ok(n),
             Some(7) if field.name == "day-of-week" => {
@@ -1054,11 +862,7 @@ fn cron_value(field: &CronField, token: &str) -> Result<u32, Issue> {
             let index = u32::try_from(index).unwrap_or(u32::MAX);
             return Ok(field.names_start.saturating_add(index));
         }
-        let kind = if field.name == "month" {
-            "month"
-        } else {
-            "day"
-        };
+        let kind = if field.name == "month" { "month" } else { "day" };
         let guess = field
             .names
             .iter()
@@ -1103,10 +907,7 @@ fn cron_field_issue(field: &CronField, text: &str) -> Option<Issue> {
             "*" => {}
             "?" if field.question => {}
             "?" => {
-                return Some(
-                    Issue::new("`?` is only allowed for day of month and day of week")
-                        .hint("use `*`"),
-                );
+                return Some(Issue::new("`?` is only allowed for day of month and day of week").hint("use `*`"));
             }
             _ => {
                 let (low, high) = match base.split_once('-') {
@@ -1117,10 +918,7 @@ fn cron_field_issue(field: &CronField, text: &str) -> Option<Issue> {
                     return Some(Issue::new(format!("{} has more than one `-`", q(base))));
                 }
                 if low == "*" || low == "?" {
-                    return Some(Issue::new(format!(
-                        "{} mixes `{low}` with a range",
-                        q(base)
-                    )));
+                    return Some(Issue::new(format!("{} mixes `{low}` with a range", q(base))));
                 }
                 let low = match cron_value(field, low) {
                     Ok(n) => n,
@@ -1163,11 +961,7 @@ fn every_replacement(duration: &str) -> Option<String> {
 }
 
 fn cron_fields_ok(fields: &[&str]) -> bool {
-    fields.len() == 5
-        && CRON_FIELDS
-            .iter()
-            .zip(fields)
-            .all(|(field, text)| cron_field_issue(field, text).is_none())
+    fields.len() == 5 && CRON_FIELDS.iter().zip(fields).all(|(field, text)| cron_field_issue(field, text).is_none())
 }
 
 /// Check a Kubernetes CronJob schedule: five fields (minute 0-59, hour 0-23, day of month
@@ -1185,9 +979,7 @@ pub fn cron_schedule(value: &str) -> Result<(), Problem> {
         return Err(Problem::new("schedule is empty").with_hint(CRON_FIELDS_HINT));
     }
     for prefix in ["CRON_TZ=", "TZ="] {
-        let starts = trimmed
-            .get(..prefix.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(prefix));
+        let starts = trimmed.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix));
         if starts {
             let rest = trimmed.get(prefix.len()..).unwrap_or_default();
             let zone = rest.split_whitespace().next().unwrap_or_default();
@@ -1204,10 +996,7 @@ pub fn cron_schedule(value: &str) -> Result<(), Problem> {
             return Ok(());
         }
         let lower = trimmed.to_ascii_lowercase();
-        if let Some(duration) = lower
-            .strip_prefix("@every")
-            .filter(|d| d.is_empty() || d.starts_with(' '))
-        {
+        if let Some(duration) = lower.strip_prefix("@every").filter(|d| d.is_empty() || d.starts_with(' ')) {
             let hint = match every_replacement(duration.trim()) {
                 Some(schedule) => format!("use {}", q(&schedule)),
                 None => CRON_FIELDS_HINT.to_string(),
@@ -1218,8 +1007,7 @@ pub fn cron_schedule(value: &str) -> Result<(), Problem> {
             Some(m) => did_you_mean_hint(m),
             None => match did_you_mean(trimmed, CRON_MACROS) {
                 Some(m) => did_you_mean_hint(m),
-                None => "use `@yearly`, `@monthly`, `@weekly`, `@daily`, `@hourly` or five fields"
-                    .to_string(),
+                None => "use `@yearly`, `@monthly`, `@weekly`, `@daily`, `@hourly` or five fields".to_string(),
             },
         };
         return Err(bad("is not a known schedule macro").with_hint(hint));
@@ -1231,21 +1019,16 @@ pub fn cron_schedule(value: &str) -> Result<(), Problem> {
         6 => {
             let first_five = fields.get(..5).unwrap_or_default();
             let last_five = fields.get(1..).unwrap_or_default();
-            let sixth_is_field = fields.get(5).is_some_and(|last| {
-                CRON_FIELDS
-                    .get(4)
-                    .is_some_and(|dow| cron_field_issue(dow, last).is_none())
-            });
+            let sixth_is_field = fields
+                .get(5)
+                .is_some_and(|last| CRON_FIELDS.get(4).is_some_and(|dow| cron_field_issue(dow, last).is_none()));
             let hint = if !sixth_is_field && cron_fields_ok(first_five) {
                 format!(
                     "did you mean {}? A schedule has five fields, without a command or year",
                     q(&first_five.join(" "))
                 )
             } else if cron_fields_ok(last_five) {
-                format!(
-                    "did you mean {}? Kubernetes schedules have no seconds field",
-                    q(&last_five.join(" "))
-                )
+                format!("did you mean {}? Kubernetes schedules have no seconds field", q(&last_five.join(" ")))
             } else {
                 format!("Kubernetes schedules have no seconds field; {CRON_FIELDS_HINT}")
             };
@@ -1293,20 +1076,17 @@ pub fn time_zone(value: &str) -> Result<(), Problem> {
         return Err(problem.with_hint(did_you_mean_hint(name)));
     }
     let upper = value.to_ascii_uppercase();
-    let offset = ["UTC+", "UTC-", "GMT+", "GMT-", "+", "-"]
-        .iter()
-        .any(|p| upper.starts_with(p) && upper.len() > p.len());
+    let offset =
+        ["UTC+", "UTC-", "GMT+", "GMT-", "+", "-"].iter().any(|p| upper.starts_with(p) && upper.len() > p.len());
     if offset {
-        return Err(problem.with_hint(
-            "name a region, like `Europe/Amsterdam`, so daylight saving time is followed, or use `UTC`",
-        ));
+        return Err(problem
+            .with_hint("name a region, like `Europe/Amsterdam`, so daylight saving time is followed, or use `UTC`"));
     }
     // A city on its own: `Amsterdam` for `Europe/Amsterdam`.
     let city = value.replace(' ', "_");
-    if let Some(name) = names().find(|name| {
-        name.rsplit_once('/')
-            .is_some_and(|(_, last)| last.eq_ignore_ascii_case(&city))
-    }) {
+    if let Some(name) =
+        names().find(|name| name.rsplit_once('/').is_some_and(|(_, last)| last.eq_ignore_ascii_case(&city)))
+    {
         return Err(problem.with_hint(did_you_mean_hint(name)));
     }
     match did_you_mean(value, names()) {
@@ -1337,9 +1117,7 @@ fn parse_number(value: &str) -> Result<Number<'_>, Issue> {
         Some(rest) => (true, rest),
         None => (false, value.strip_prefix('+').unwrap_or(value)),
     };
-    let end = unsigned
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(unsigned.len());
+    let end = unsigned.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(unsigned.len());
     let (number, suffix) = unsigned.split_at(end);
     let text = value.strip_suffix(suffix).unwrap_or(value);
     let (int, frac) = number.split_once('.').unwrap_or((number, ""));
@@ -1349,23 +1127,13 @@ fn parse_number(value: &str) -> Result<Number<'_>, Issue> {
     if int.is_empty() && frac.is_empty() {
         return Err(Issue::new("it does not start with a number"));
     }
-    let mut digits: String = int
-        .chars()
-        .chain(frac.chars())
-        .skip_while(|c| *c == '0')
-        .collect();
+    let mut digits: String = int.chars().chain(frac.chars()).skip_while(|c| *c == '0').collect();
     let mut exp10 = -i64::try_from(frac.len()).unwrap_or(i64::MAX);
     while digits.ends_with('0') {
         digits.pop();
         exp10 = exp10.saturating_add(1);
     }
-    Ok(Number {
-        negative,
-        text,
-        suffix,
-        digits,
-        exp10,
-    })
+    Ok(Number { negative, text, suffix, digits, exp10 })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1401,8 +1169,7 @@ fn unit(suffix: &str) -> Option<Unit> {
                 Some(rest) => (true, rest),
                 None => (false, exponent.strip_prefix('+').unwrap_or(exponent)),
             };
-            if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit())
-            {
+            if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
                 return None;
             }
             let n: i64 = digits.parse().ok()?;
@@ -1413,10 +1180,7 @@ fn unit(suffix: &str) -> Option<Unit> {
 
 /// Whether `digits` (decimal digits, no leading zeros) is divisible by 5^n.
 fn divisible_by_pow5(digits: &str, n: u64) -> bool {
-    let mut number: Vec<u32> = digits
-        .bytes()
-        .map(|b| u32::from(b.saturating_sub(b'0')))
-        .collect();
+    let mut number: Vec<u32> = digits.bytes().map(|b| u32::from(b.saturating_sub(b'0'))).collect();
     for _ in 0..n {
         let mut remainder = 0;
         for digit in &mut number {
@@ -1450,18 +1214,9 @@ fn is_whole(number: &Number<'_>, unit: Unit) -> bool {
     }
 }
 
-fn whitespace_problem(
-    value: &str,
-    c: char,
-    valid: impl Fn(&str) -> bool,
-    fallback: &str,
-) -> Problem {
+fn whitespace_problem(value: &str, c: char, valid: impl Fn(&str) -> bool, fallback: &str) -> Problem {
     let fixed = compact(value);
-    let hint = if !fixed.is_empty() && valid(&fixed) {
-        did_you_mean_hint(&fixed)
-    } else {
-        fallback.to_string()
-    };
+    let hint = if !fixed.is_empty() && valid(&fixed) { did_you_mean_hint(&fixed) } else { fallback.to_string() };
     Problem::new(format!("{} contains {}", q(value), describe_char(c))).with_hint(hint)
 }
 
@@ -1473,16 +1228,10 @@ pub fn cpu_quantity(value: &str) -> Result<(), Problem> {
         return Err(Problem::new("CPU amount is empty").with_hint(CPU_HINT));
     }
     if let Some(c) = value.chars().find(|c| is_space_or_control(*c)) {
-        return Err(whitespace_problem(
-            value,
-            c,
-            |v| cpu_quantity(v).is_ok(),
-            CPU_HINT,
-        ));
+        return Err(whitespace_problem(value, c, |v| cpu_quantity(v).is_ok(), CPU_HINT));
     }
-    let number = parse_number(value).map_err(|issue| {
-        bad(&format!("is not a CPU amount: {}", issue.reason)).with_hint(CPU_HINT)
-    })?;
+    let number = parse_number(value)
+        .map_err(|issue| bad(&format!("is not a CPU amount: {}", issue.reason)).with_hint(CPU_HINT))?;
     let text = number.text;
     if number.negative && !number.digits.is_empty() {
         return Err(bad("is negative").with_hint(CPU_HINT));
@@ -1492,17 +1241,11 @@ pub fn cpu_quantity(value: &str) -> Result<(), Problem> {
         Some(Unit::Decimal(e)) if matches!(suffix, "" | "m" | "u" | "n") => e,
         Some(Unit::Decimal(e)) if suffix.len() > 1 && suffix.starts_with(['e', 'E']) => e,
         Some(Unit::Decimal(_)) if suffix == "M" => {
-            return Err(bad("is in millions of cores").with_hint(format!(
-                "did you mean {}? {CPU_HINT}",
-                q(&format!("{text}m"))
-            )));
+            return Err(bad("is in millions of cores")
+                .with_hint(format!("did you mean {}? {CPU_HINT}", q(&format!("{text}m")))));
         }
         Some(Unit::Decimal(_)) => {
-            return Err(bad(&format!(
-                "uses the unit {}, which is not for CPU",
-                q(suffix)
-            ))
-            .with_hint(CPU_HINT));
+            return Err(bad(&format!("uses the unit {}, which is not for CPU", q(suffix))).with_hint(CPU_HINT));
         }
         Some(Unit::Binary(_)) => {
             return Err(bad(&format!("uses the memory unit {}", q(suffix))).with_hint(CPU_HINT));
@@ -1510,9 +1253,7 @@ pub fn cpu_quantity(value: &str) -> Result<(), Problem> {
         None => {
             let hint = match suffix.to_ascii_lowercase().as_str() {
                 "core" | "cores" | "cpu" | "cpus" | "c" => did_you_mean_hint(text),
-                "millicore" | "millicores" | "mcpu" | "millicpu" | "mc" => {
-                    did_you_mean_hint(&format!("{text}m"))
-                }
+                "millicore" | "millicores" | "mcpu" | "millicpu" | "mc" => did_you_mean_hint(&format!("{text}m")),
                 _ => CPU_HINT.to_string(),
             };
             return Err(bad(&format!("has the unknown unit {}", q(suffix))).with_hint(hint));
@@ -1543,10 +1284,7 @@ pub fn cpu_quantity(value: &str) -> Result<(), Problem> {
 fn memory_unit_hint(text: &str, suffix: &str) -> String {
     let lower = suffix.to_ascii_lowercase();
     if matches!(lower.as_str(), "b" | "byte" | "bytes") {
-        return format!(
-            "a size without a unit is in bytes: did you mean {}?",
-            q(text)
-        );
+        return format!("a size without a unit is in bytes: did you mean {}?", q(text));
     }
     let stem = suffix.strip_suffix(['b', 'B']).unwrap_or(suffix);
     let mut chars = stem.chars();
@@ -1562,17 +1300,11 @@ fn memory_unit_hint(text: &str, suffix: &str) -> String {
         _ => None,
     };
     match (prefix, names) {
-        (Some(p), Some((binary_name, decimal_name)))
-            if rest.is_empty() || rest.eq_ignore_ascii_case("i") =>
-        {
+        (Some(p), Some((binary_name, decimal_name))) if rest.is_empty() || rest.eq_ignore_ascii_case("i") => {
             let binary = format!("{text}{p}i");
             if rest.is_empty() {
                 let decimal = format!("{text}{}", if p == 'K' { 'k' } else { p });
-                format!(
-                    "write {} for {binary_name}, or {} for {decimal_name}",
-                    q(&binary),
-                    q(&decimal)
-                )
+                format!("write {} for {binary_name}, or {} for {decimal_name}", q(&binary), q(&decimal))
             } else {
                 did_you_mean_hint(&binary)
             }
@@ -1592,40 +1324,30 @@ pub fn memory_quantity(value: &str) -> Result<(), Problem> {
         return Err(Problem::new("size is empty").with_hint(MEMORY_HINT));
     }
     if let Some(c) = value.chars().find(|c| is_space_or_control(*c)) {
-        return Err(whitespace_problem(
-            value,
-            c,
-            |v| memory_quantity(v).is_ok(),
-            MEMORY_HINT,
-        ));
+        return Err(whitespace_problem(value, c, |v| memory_quantity(v).is_ok(), MEMORY_HINT));
     }
-    let number = parse_number(value)
-        .map_err(|issue| bad(&format!("is not a size: {}", issue.reason)).with_hint(MEMORY_HINT))?;
+    let number =
+        parse_number(value).map_err(|issue| bad(&format!("is not a size: {}", issue.reason)).with_hint(MEMORY_HINT))?;
     let text = number.text;
     if number.negative && !number.digits.is_empty() {
         return Err(bad("is negative").with_hint(MEMORY_HINT));
     }
     if number.suffix == "m" {
-        return Err(
-            bad("is in thousandths of a byte").with_hint(did_you_mean_hint(&format!("{text}Mi")))
-        );
+        return Err(bad("is in thousandths of a byte").with_hint(did_you_mean_hint(&format!("{text}Mi"))));
     }
     let Some(unit) = unit(number.suffix) else {
-        if number.suffix.starts_with('e')
-            || (number.suffix.starts_with('E') && number.suffix.len() > 1)
-        {
-            return Err(bad("has an invalid exponent")
-                .with_hint("write the exponent as a whole number, like `1e9`"));
+        if number.suffix.starts_with('e') || (number.suffix.starts_with('E') && number.suffix.len() > 1) {
+            return Err(bad("has an invalid exponent").with_hint("write the exponent as a whole number, like `1e9`"));
         }
-        return Err(bad(&format!("has the unknown unit {}", q(number.suffix)))
-            .with_hint(memory_unit_hint(text, number.suffix)));
+        return Err(
+            bad(&format!("has the unknown unit {}", q(number.suffix))).with_hint(memory_unit_hint(text, number.suffix))
+        );
     };
     if number.digits.is_empty() {
         return Err(bad("is zero").with_hint("use a positive size, like `512Mi`"));
     }
     if !is_whole(&number, unit) {
-        return Err(bad("is not a whole number of bytes")
-            .with_hint("use whole bytes or a larger unit, like `512Mi`"));
+        return Err(bad("is not a whole number of bytes").with_hint("use whole bytes or a larger unit, like `512Mi`"));
     }
     Ok(())
 }
@@ -1645,24 +1367,16 @@ pub fn env_var_name(value: &str) -> Result<(), Problem> {
     if first_bad.is_none() && !starts_with_digit {
         return Ok(());
     }
-    let mut fixed: String = value
-        .chars()
-        .map(|c| if is_name_char(c) { c } else { '_' })
-        .collect();
+    let mut fixed: String = value.chars().map(|c| if is_name_char(c) { c } else { '_' }).collect();
     if starts_with_digit {
         fixed.insert(0, '_');
     }
-    let hint = if fixed.chars().any(|c| c.is_ascii_alphanumeric()) {
-        did_you_mean_hint(&fixed)
-    } else {
-        CHARS.to_string()
-    };
+    let hint =
+        if fixed.chars().any(|c| c.is_ascii_alphanumeric()) { did_you_mean_hint(&fixed) } else { CHARS.to_string() };
     let message = match first_bad {
-        Some(c) => format!(
-            "{} contains {}, which is not allowed in an environment variable name",
-            q(value),
-            describe_char(c)
-        ),
+        Some(c) => {
+            format!("{} contains {}, which is not allowed in an environment variable name", q(value), describe_char(c))
+        }
         None => format!("{} starts with a digit", q(value)),
     };
     Err(Problem::new(message).with_hint(hint))
@@ -1674,16 +1388,12 @@ pub fn http_path(value: &str) -> Result<(), Problem> {
     let bad = |reason: &str| Problem::new(format!("{} {reason}", q(value)));
     let fix = |fixed: &str| (http_path(fixed).is_ok()).then(|| did_you_mean_hint(fixed));
     if value.is_empty() {
-        return Err(
-            Problem::new("path is empty").with_hint("start the path with `/`, like `/healthz`")
-        );
+        return Err(Problem::new("path is empty").with_hint("start the path with `/`, like `/healthz`"));
     }
     let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
         let after_scheme = value.split_once("://").map_or("", |(_, rest)| rest);
-        let path = after_scheme
-            .find('/')
-            .map_or("/", |i| after_scheme.get(i..).unwrap_or("/"));
+        let path = after_scheme.find('/').map_or("/", |i| after_scheme.get(i..).unwrap_or("/"));
         let hint = if !path.contains("://") && http_path(path).is_ok() {
             format!("give only the path, like {}", q(path))
         } else {
@@ -1693,21 +1403,12 @@ pub fn http_path(value: &str) -> Result<(), Problem> {
     }
     if !value.starts_with('/') {
         let fixed = format!("/{value}");
-        let hint = if value.contains(is_space_or_control) {
-            None
-        } else {
-            fix(&fixed)
-        };
-        return Err(bad("does not start with `/`").with_hint(
-            hint.unwrap_or_else(|| "start the path with `/`, like `/healthz`".to_string()),
-        ));
+        let hint = if value.contains(is_space_or_control) { None } else { fix(&fixed) };
+        return Err(bad("does not start with `/`")
+            .with_hint(hint.unwrap_or_else(|| "start the path with `/`, like `/healthz`".to_string())));
     }
     if let Some(c) = value.chars().find(|c| is_space_or_control(*c)) {
-        let hint = if c == ' ' {
-            "encode spaces as `%20`"
-        } else {
-            "remove it or percent-encode it"
-        };
+        let hint = if c == ' ' { "encode spaces as `%20`" } else { "remove it or percent-encode it" };
         return Err(bad(&format!("contains {}", describe_char(c))).with_hint(hint));
     }
     for (c, what) in [('?', "a query string"), ('#', "a fragment")] {
@@ -1729,19 +1430,11 @@ fn label_part(value: &str, part: &str, what: &str, forms: &str) -> Result<(), Pr
     }
     match label_issue(part, 63) {
         None => Ok(()),
-        Some(issue) if part == value => Err(Problem::new(format!(
-            "{} is not a valid {what}: {}",
-            q(value),
-            issue.reason
-        ))
-        .with_opt_hint(issue.hint)),
-        Some(issue) => Err(Problem::new(format!(
-            "{what} {} in {} is not valid: {}",
-            q(part),
-            q(value),
-            issue.reason
-        ))
-        .with_opt_hint(issue.hint)),
+        Some(issue) if part == value => {
+            Err(Problem::new(format!("{} is not a valid {what}: {}", q(value), issue.reason)).with_opt_hint(issue.hint))
+        }
+        Some(issue) => Err(Problem::new(format!("{what} {} in {} is not valid: {}", q(part), q(value), issue.reason))
+            .with_opt_hint(issue.hint)),
     }
 }
 
@@ -1755,18 +1448,12 @@ fn prefix_len(text: &str, max: u8) -> Option<u8> {
 fn ipv4_call(value: &str) -> Result<Call, Problem> {
     let bad = |reason: &str| Problem::new(format!("{} {reason}", q(value)));
     let Some((cidr, port_text)) = value.rsplit_once(':') else {
-        let example = if value.contains('/') {
-            format!("{value}:443")
-        } else {
-            format!("{value}/32:443")
-        };
+        let example = if value.contains('/') { format!("{value}:443") } else { format!("{value}/32:443") };
         return Err(bad("has no port").with_hint(format!("add the port, like {}", q(&example))));
     };
     let Some((address_text, len_text)) = cidr.split_once('/') else {
-        return Err(bad("has no prefix length").with_hint(format!(
-            "for a single address add `/32`, like {}",
-            q(&format!("{cidr}/32:{port_text}"))
-        )));
+        return Err(bad("has no prefix length")
+            .with_hint(format!("for a single address add `/32`, like {}", q(&format!("{cidr}/32:{port_text}")))));
     };
     let address = Ipv4Addr::from_str(address_text).map_err(|_| {
         bad(&format!("has the invalid IPv4 address {}", q(address_text)))
@@ -1776,24 +1463,18 @@ fn ipv4_call(value: &str) -> Result<Call, Problem> {
         bad(&format!("has the invalid prefix length {}", q(len_text)))
             .with_hint("use a prefix length from 0 to 32, like `10.20.0.0/16:5432`")
     })?;
-    let port = parse_port(port_text).map_err(|issue| {
-        Problem::new(format!("{}: {}", q(value), issue.reason)).with_opt_hint(issue.hint)
-    })?;
+    let port = parse_port(port_text)
+        .map_err(|issue| Problem::new(format!("{}: {}", q(value), issue.reason)).with_opt_hint(issue.hint))?;
     let mask = u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0);
     let network = Ipv4Addr::from(u32::from(address) & mask);
     if network != address {
-        return Err(
-            bad(&format!("has host bits set in {}", q(cidr))).with_hint(format!(
-                "did you mean {}? For the single address use {}",
-                q(&format!("{network}/{len}:{port}")),
-                q(&format!("{address}/32:{port}"))
-            )),
-        );
+        return Err(bad(&format!("has host bits set in {}", q(cidr))).with_hint(format!(
+            "did you mean {}? For the single address use {}",
+            q(&format!("{network}/{len}:{port}")),
+            q(&format!("{address}/32:{port}"))
+        )));
     }
-    Ok(Call::Cidr {
-        cidr: format!("{network}/{len}"),
-        port,
-    })
+    Ok(Call::Cidr { cidr: format!("{network}/{len}"), port })
 }
 
 fn ipv6_call(value: &str) -> Result<Call, Problem> {
@@ -1805,10 +1486,7 @@ fn ipv6_call(value: &str) -> Result<Call, Problem> {
     };
     let Some(port_text) = after.strip_prefix(':') else {
         if after.is_empty() {
-            return Err(bad("has no port").with_hint(format!(
-                "add the port, like {}",
-                q(&format!("[{inner}]:443"))
-            )));
+            return Err(bad("has no port").with_hint(format!("add the port, like {}", q(&format!("[{inner}]:443")))));
         }
         if let Some((len, port)) = after.strip_prefix('/').and_then(|a| a.split_once(':')) {
             return Err(bad("has the prefix length outside the brackets")
@@ -1817,46 +1495,36 @@ fn ipv6_call(value: &str) -> Result<Call, Problem> {
         return Err(bad(&format!("has {} after `]`", q(after))).with_hint(EXAMPLE));
     };
     let Some((address_text, len_text)) = inner.split_once('/') else {
-        return Err(bad("has no prefix length").with_hint(format!(
-            "for a single address add `/128`, like {}",
-            q(&format!("[{inner}/128]:{port_text}"))
-        )));
+        return Err(bad("has no prefix length")
+            .with_hint(format!("for a single address add `/128`, like {}", q(&format!("[{inner}/128]:{port_text}")))));
     };
     let address = match Ipv6Addr::from_str(address_text) {
         Ok(address) => address,
         Err(_) if Ipv4Addr::from_str(address_text).is_ok() => {
-            return Err(bad("puts an IPv4 range in brackets")
-                .with_hint(did_you_mean_hint(&format!("{inner}:{port_text}"))));
+            return Err(
+                bad("puts an IPv4 range in brackets").with_hint(did_you_mean_hint(&format!("{inner}:{port_text}")))
+            );
         }
         Err(_) => {
-            return Err(
-                bad(&format!("has the invalid IPv6 address {}", q(address_text)))
-                    .with_hint(EXAMPLE),
-            );
+            return Err(bad(&format!("has the invalid IPv6 address {}", q(address_text))).with_hint(EXAMPLE));
         }
     };
     let len = prefix_len(len_text, 128).ok_or_else(|| {
         bad(&format!("has the invalid prefix length {}", q(len_text)))
             .with_hint("use a prefix length from 0 to 128, like `[fd00::/64]:443`")
     })?;
-    let port = parse_port(port_text).map_err(|issue| {
-        Problem::new(format!("{}: {}", q(value), issue.reason)).with_opt_hint(issue.hint)
-    })?;
+    let port = parse_port(port_text)
+        .map_err(|issue| Problem::new(format!("{}: {}", q(value), issue.reason)).with_opt_hint(issue.hint))?;
     let mask = u128::MAX.checked_shl(128 - u32::from(len)).unwrap_or(0);
     let network = Ipv6Addr::from(u128::from(address) & mask);
     if network != address {
-        return Err(
-            bad(&format!("has host bits set in {}", q(inner))).with_hint(format!(
-                "did you mean {}? For the single address use {}",
-                q(&format!("[{network}/{len}]:{port}")),
-                q(&format!("[{address}/128]:{port}"))
-            )),
-        );
+        return Err(bad(&format!("has host bits set in {}", q(inner))).with_hint(format!(
+            "did you mean {}? For the single address use {}",
+            q(&format!("[{network}/{len}]:{port}")),
+            q(&format!("[{address}/128]:{port}"))
+        )));
     }
-    Ok(Call::Cidr {
-        cidr: format!("{network}/{len}"),
-        port,
-    })
+    Ok(Call::Cidr { cidr: format!("{network}/{len}"), port })
 }
 
 fn fqdn_call(value: &str, rest: &str) -> Result<Call, Problem> {
@@ -1867,40 +1535,30 @@ fn fqdn_call(value: &str, rest: &str) -> Result<Call, Problem> {
         return Err(bad("has no host").with_hint("name the host, like `https://api.example.com`"));
     }
     if !path.is_empty() {
-        return Err(bad("has a path").with_hint(format!(
-            "calls are allowed per host: use {}",
-            q(&format!("https://{host_port}"))
-        )));
+        return Err(bad("has a path")
+            .with_hint(format!("calls are allowed per host: use {}", q(&format!("https://{host_port}")))));
     }
     if host_port.contains('@') {
         return Err(bad("contains user information").with_hint("leave out the part up to `@`"));
     }
     if host_port.starts_with('[') {
-        return Err(bad("names an IP address instead of a host").with_hint(
-            "use an address range with a port for IP addresses, like `[fd00::1/128]:443`",
-        ));
+        return Err(bad("names an IP address instead of a host")
+            .with_hint("use an address range with a port for IP addresses, like `[fd00::1/128]:443`"));
     }
     let (host, port) = match host_port.split_once(':') {
         Some((host, port_text)) => {
-            let port = parse_port(port_text).map_err(|issue| {
-                Problem::new(format!("{}: {}", q(value), issue.reason)).with_opt_hint(issue.hint)
-            })?;
+            let port = parse_port(port_text)
+                .map_err(|issue| Problem::new(format!("{}: {}", q(value), issue.reason)).with_opt_hint(issue.hint))?;
             (host, port)
         }
         None => (host_port, 443),
     };
-    let port_suffix = if port == 443 {
-        String::new()
-    } else {
-        format!(":{port}")
-    };
+    let port_suffix = if port == 443 { String::new() } else { format!(":{port}") };
     if Ipv4Addr::from_str(host).is_ok() {
-        return Err(
-            bad("names an IP address instead of a host").with_hint(format!(
-                "use an address range with a port for IP addresses, like {}",
-                q(&format!("{host}/32:{port}"))
-            )),
-        );
+        return Err(bad("names an IP address instead of a host").with_hint(format!(
+            "use an address range with a port for IP addresses, like {}",
+            q(&format!("{host}/32:{port}"))
+        )));
     }
     if let Some(issue) = subdomain_issue(host) {
         let suggestion = subdomain_suggestion(&host.to_ascii_lowercase()).or_else(|| {
@@ -1913,13 +1571,8 @@ fn fqdn_call(value: &str, rest: &str) -> Result<Call, Problem> {
             }
             _ => issue.hint,
         };
-        return Err(Problem::new(format!(
-            "host {} in {} is not valid: {}",
-            q(host),
-            q(value),
-            issue.reason
-        ))
-        .with_opt_hint(hint));
+        return Err(Problem::new(format!("host {} in {} is not valid: {}", q(host), q(value), issue.reason))
+            .with_opt_hint(hint));
     }
     if !host.contains('.') {
         return Err(bad("names a host without a domain").with_hint(format!(
@@ -1927,10 +1580,7 @@ fn fqdn_call(value: &str, rest: &str) -> Result<Call, Problem> {
             q(host)
         )));
     }
-    Ok(Call::Fqdn {
-        host: host.to_string(),
-        port,
-    })
+    Ok(Call::Fqdn { host: host.to_string(), port })
 }
 
 /// Check and parse one entry of `calls`: `app`, `team/app` (DNS labels),
@@ -1958,18 +1608,12 @@ pub fn call(value: &str) -> Result<Call, Problem> {
             let hint = if host_port.is_empty() || host_port.contains("://") {
                 "use `https://host[:port]`: calls to external hosts must use HTTPS".to_string()
             } else {
-                format!(
-                    "use {} instead: calls to external hosts must use HTTPS",
-                    q(&format!("https://{host_port}"))
-                )
+                format!("use {} instead: calls to external hosts must use HTTPS", q(&format!("https://{host_port}")))
             };
             return Err(bad("uses plain HTTP").with_hint(hint));
         }
-        return Err(
-            bad(&format!("uses the unsupported scheme {}", q(scheme))).with_hint(
-                "use `https://host[:port]` for a host, or `CIDR:port` for an address range",
-            ),
-        );
+        return Err(bad(&format!("uses the unsupported scheme {}", q(scheme)))
+            .with_hint("use `https://host[:port]` for a host, or `CIDR:port` for an address range"));
     }
     if value.starts_with('[') {
         return ipv6_call(value);
@@ -2000,11 +1644,7 @@ pub fn call(value: &str) -> Result<Call, Problem> {
 /// If `value` is valid once lowercased, make the hint suggest that.
 fn lowercase_hint(problem: Problem, value: &str, valid: impl Fn(&str) -> bool) -> Problem {
     let lower = value.to_ascii_lowercase();
-    if lower != value && valid(&lower) {
-        problem.with_hint(did_you_mean_hint(&lower))
-    } else {
-        problem
-    }
+    if lower != value && valid(&lower) { problem.with_hint(did_you_mean_hint(&lower)) } else { problem }
 }
 
 fn names_call(value: &str) -> Result<Call, Problem> {
@@ -2014,21 +1654,14 @@ fn names_call(value: &str) -> Result<Call, Problem> {
     match parts.as_slice() {
         [app] => {
             label_part(value, app, "app name", FORMS)?;
-            Ok(Call::App {
-                app: app.to_string(),
-            })
+            Ok(Call::App { app: app.to_string() })
         }
-        [team, "*"] => Err(bad("names a whole team").with_hint(format!(
-            "a call names one app: list each app you call, like {}",
-            q(&format!("{team}/app"))
-        ))),
+        [team, "*"] => Err(bad("names a whole team")
+            .with_hint(format!("a call names one app: list each app you call, like {}", q(&format!("{team}/app"))))),
         [team, app] => {
             label_part(value, team, "team name", FORMS)?;
             label_part(value, app, "app name", FORMS)?;
-            Ok(Call::TeamApp {
-                team: team.to_string(),
-                app: app.to_string(),
-            })
+            Ok(Call::TeamApp { team: team.to_string(), app: app.to_string() })
         }
         _ => Err(bad("has more than one `/`").with_hint(CALL_FORMS_HINT)),
     }
@@ -2047,8 +1680,9 @@ pub fn caller(value: &str) -> Result<Caller, Problem> {
         return Err(bad("does not name a team").with_hint("name the team, like `payments/*`"));
     }
     if value.contains("://") || value.contains(['.', ':', '[']) {
-        return Err(bad("is not an app or a team")
-            .with_hint("callers are apps or teams: use `app`, `team/app` or `team/*`"));
+        return Err(
+            bad("is not an app or a team").with_hint("callers are apps or teams: use `app`, `team/app` or `team/*`")
+        );
     }
     names_caller(value).map_err(|problem| lowercase_hint(problem, value, |v| caller(v).is_ok()))
 }
@@ -2060,33 +1694,23 @@ fn names_caller(value: &str) -> Result<Caller, Problem> {
     match parts.as_slice() {
         [app] => {
             label_part(value, app, "app name", FORMS)?;
-            Ok(Caller::App {
-                app: app.to_string(),
-            })
+            Ok(Caller::App { app: app.to_string() })
         }
-        ["*", app] => Err(bad("does not name a team").with_hint(format!(
-            "name the team, like {}",
-            q(&format!("payments/{app}"))
-        ))),
+        ["*", app] => {
+            Err(bad("does not name a team").with_hint(format!("name the team, like {}", q(&format!("payments/{app}")))))
+        }
         [team, "*"] => {
             label_part(value, team, "team name", FORMS)?;
-            Ok(Caller::Team {
-                team: team.to_string(),
-            })
+            Ok(Caller::Team { team: team.to_string() })
         }
         [team, app] => {
             label_part(value, team, "team name", FORMS)?;
             if app.contains('*') {
-                return Err(bad("uses `*` inside an app name").with_hint(format!(
-                    "`*` stands for a whole team: write {}",
-                    q(&format!("{team}/*"))
-                )));
+                return Err(bad("uses `*` inside an app name")
+                    .with_hint(format!("`*` stands for a whole team: write {}", q(&format!("{team}/*")))));
             }
             label_part(value, app, "app name", FORMS)?;
-            Ok(Caller::TeamApp {
-                team: team.to_string(),
-                app: app.to_string(),
-            })
+            Ok(Caller::TeamApp { team: team.to_string(), app: app.to_string() })
         }
         _ => Err(bad("has more than one `/`").with_hint(CALLER_FORMS_HINT)),
     }
@@ -2102,18 +1726,14 @@ const MAX_TYPO_LEN: usize = 256;
 /// a normalised Damerau-Levenshtein similarity of at least 0.7, or at most two edits when
 /// they change less than half of the longer word (`img` → `image`, but not `api` → `cpu`).
 fn plausible_typo(distance: usize, longest: usize) -> bool {
-    distance.saturating_mul(10) <= longest.saturating_mul(3)
-        || (distance <= 2 && distance.saturating_mul(2) < longest)
+    distance.saturating_mul(10) <= longest.saturating_mul(3) || (distance <= 2 && distance.saturating_mul(2) < longest)
 }
 
 /// The closest candidate by Damerau-Levenshtein distance (ignoring case), if it is close
 /// enough to be a plausible typo of `input`, for "did you mean" hints.
 ///
 /// Deterministic: among equally close candidates the first one wins.
-pub fn did_you_mean<'a>(
-    input: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let input = input.to_lowercase();
     let input_len = input.chars().count();
     if input_len == 0 || input_len > MAX_TYPO_LEN {
@@ -2149,28 +1769,13 @@ mod tests {
     fn assert_well_formed(problem: &Problem, input: &str) {
         let message = &problem.message;
         assert!(!message.is_empty(), "{input:?}: empty message");
-        assert!(
-            !message.ends_with('.'),
-            "{input:?}: message ends with a period: {message}"
-        );
-        assert!(
-            message.chars().count() < 600,
-            "{input:?}: message too long: {message}"
-        );
-        assert!(
-            !message.contains('\n'),
-            "{input:?}: message has a line break: {message:?}"
-        );
+        assert!(!message.ends_with('.'), "{input:?}: message ends with a period: {message}");
+        assert!(message.chars().count() < 600, "{input:?}: message too long: {message}");
+        assert!(!message.contains('\n'), "{input:?}: message has a line break: {message:?}");
         if let Some(hint) = &problem.hint {
             assert!(!hint.is_empty(), "{input:?}: empty hint");
-            assert!(
-                !hint.ends_with('.'),
-                "{input:?}: hint ends with a period: {hint}"
-            );
-            assert!(
-                hint.chars().count() < 600,
-                "{input:?}: hint too long: {hint}"
-            );
+            assert!(!hint.ends_with('.'), "{input:?}: hint ends with a period: {hint}");
+            assert!(hint.chars().count() < 600, "{input:?}: hint too long: {hint}");
         }
     }
 
@@ -2186,10 +1791,7 @@ mod tests {
     /// Each case: input, text expected in the message, text expected in the hint (an
     /// empty string expects nothing of the hint).
     #[track_caller]
-    fn rejects<T: fmt::Debug>(
-        check: impl Fn(&str) -> Result<T, Problem>,
-        cases: &[(&str, &str, &str)],
-    ) {
+    fn rejects<T: fmt::Debug>(check: impl Fn(&str) -> Result<T, Problem>, cases: &[(&str, &str, &str)]) {
         for (input, in_message, in_hint) in cases {
             match check(input) {
                 Ok(value) => panic!("{input:?} was accepted as {value:?}"),
@@ -2202,10 +1804,7 @@ mod tests {
                     );
                     if !in_hint.is_empty() {
                         let hint = problem.hint.as_deref().unwrap_or_default();
-                        assert!(
-                            hint.contains(in_hint),
-                            "{input:?}: expected {in_hint:?} in hint {hint:?}"
-                        );
+                        assert!(hint.contains(in_hint), "{input:?}: expected {in_hint:?} in hint {hint:?}");
                     }
                 }
             }
@@ -2221,18 +1820,7 @@ mod tests {
 
     #[test]
     fn dns_label_accepts() {
-        accepts(
-            |v| dns_label(v, 63),
-            &[
-                "a",
-                "0",
-                "payments-api",
-                "a--b",
-                "123",
-                "x1-y2-z3",
-                &"a".repeat(63),
-            ],
-        );
+        accepts(|v| dns_label(v, 63), &["a", "0", "payments-api", "a--b", "123", "x1-y2-z3", &"a".repeat(63)]);
         accepts(|v| dns_label(v, 40), &[&"a".repeat(40), "payments-api"]);
     }
 
@@ -2258,27 +1846,14 @@ mod tests {
                 (&long64, "64 characters long, the limit is 63", "at most 63"),
             ],
         );
-        rejects(
-            |v| dns_label(v, 40),
-            &[(
-                &long41,
-                "41 characters long, the limit is 40",
-                "at most 40 characters",
-            )],
-        );
+        rejects(|v| dns_label(v, 40), &[(&long41, "41 characters long, the limit is 40", "at most 40 characters")]);
     }
 
     #[test]
     fn dns_subdomain_checks() {
         accepts(
             dns_subdomain,
-            &[
-                "db-credentials",
-                "api.example.com",
-                "a.b.c.d",
-                "x1.y2",
-                &format!("{}.com", "a".repeat(63)),
-            ],
+            &["db-credentials", "api.example.com", "a.b.c.d", "x1.y2", &format!("{}.com", "a".repeat(63))],
         );
         let long_label = format!("{}.com", "a".repeat(64));
         let too_long = vec!["a".repeat(50); 6].join(".");
@@ -2286,18 +1861,10 @@ mod tests {
             dns_subdomain,
             &[
                 ("", "empty", ""),
-                (
-                    "Api.Example.com",
-                    "uppercase",
-                    "did you mean `api.example.com`?",
-                ),
+                ("Api.Example.com", "uppercase", "did you mean `api.example.com`?"),
                 ("a..b", "`..`", "did you mean `a.b`?"),
                 (".a", "starts with `.`", "did you mean `a`?"),
-                (
-                    "example.com.",
-                    "ends with `.`",
-                    "did you mean `example.com`?",
-                ),
+                ("example.com.", "ends with `.`", "did you mean `example.com`?"),
                 ("*.example.com", "wildcards", "list each name"),
                 ("a_b.c", "contains `_`", "did you mean `a-b.c`?"),
                 ("-a.b", "part `-a`", "did you mean `a.b`?"),
@@ -2320,12 +1887,7 @@ mod tests {
             ("w@18446744073709551615", "w", u64::MAX, None, None),
         ];
         for (input, name, major, minor, patch) in cases {
-            let expected = BlueprintRef {
-                name: name.to_string(),
-                major,
-                minor,
-                patch,
-            };
+            let expected = BlueprintRef { name: name.to_string(), major, minor, patch };
             assert_eq!(blueprint_ref(input), Ok(expected), "{input}");
         }
     }
@@ -2342,11 +1904,7 @@ mod tests {
                 ("@1", "no blueprint name", "like `api@1`"),
                 ("API@1", "uppercase", "did you mean `api@1`?"),
                 ("api:1", "`@`", "write `api@1`"),
-                (
-                    "api@latest",
-                    "not pinned",
-                    "pin a major version, like `api@1`",
-                ),
+                ("api@latest", "not pinned", "pin a major version, like `api@1`"),
                 ("api@LATEST", "not pinned", "like `api@1`"),
                 ("api@*", "wildcard", "like `api@1`"),
                 ("api@1.x", "wildcard", "`api@1`"),
@@ -2372,14 +1930,8 @@ mod tests {
 
     #[test]
     fn blueprint_ref_hints() {
-        assert_eq!(
-            hint(blueprint_ref("api")),
-            "pin a major version, like `api@1`"
-        );
-        assert_eq!(
-            hint(blueprint_ref("api@latest")),
-            "pin a major version, like `api@1`"
-        );
+        assert_eq!(hint(blueprint_ref("api")), "pin a major version, like `api@1`");
+        assert_eq!(hint(blueprint_ref("api@latest")), "pin a major version, like `api@1`");
     }
 
     #[test]
@@ -2399,20 +1951,8 @@ mod tests {
                 Some("1.4.2"),
                 None,
             ),
-            (
-                "localhost:5000/app",
-                "localhost:5000",
-                "localhost:5000/app",
-                None,
-                None,
-            ),
-            (
-                "localhost/app:latest",
-                "localhost",
-                "localhost/app",
-                Some("latest"),
-                None,
-            ),
+            ("localhost:5000/app", "localhost:5000", "localhost:5000/app", None, None),
+            ("localhost/app:latest", "localhost", "localhost/app", Some("latest"), None),
             (
                 "Registry.Example.com:443/a/b/c",
                 "Registry.Example.com:443",
@@ -2420,27 +1960,9 @@ mod tests {
                 None,
                 None,
             ),
-            (
-                "[::1]:5000/app:v1",
-                "[::1]:5000",
-                "[::1]:5000/app",
-                Some("v1"),
-                None,
-            ),
-            (
-                "ghcr.io/a--b__c.d_e/f-g",
-                "ghcr.io",
-                "ghcr.io/a--b__c.d_e/f-g",
-                None,
-                None,
-            ),
-            (
-                "ghcr.io/app:_X.y-Z",
-                "ghcr.io",
-                "ghcr.io/app",
-                Some("_X.y-Z"),
-                None,
-            ),
+            ("[::1]:5000/app:v1", "[::1]:5000", "[::1]:5000/app", Some("v1"), None),
+            ("ghcr.io/a--b__c.d_e/f-g", "ghcr.io", "ghcr.io/a--b__c.d_e/f-g", None, None),
+            ("ghcr.io/app:_X.y-Z", "ghcr.io", "ghcr.io/app", Some("_X.y-Z"), None),
         ];
         for (input, registry, repository, tag, digest) in cases {
             let expected = ImageRef {
@@ -2463,10 +1985,7 @@ mod tests {
         );
         let digest_only = format!("acr.bank.internal/team/app@{DIGEST}");
         let parsed = image_ref(&digest_only);
-        assert_eq!(
-            parsed.map(|i| (i.tag, i.digest)),
-            Ok((None, Some(DIGEST.to_string())))
-        );
+        assert_eq!(parsed.map(|i| (i.tag, i.digest)), Ok((None, Some(DIGEST.to_string()))));
     }
 
     #[test]
@@ -2477,62 +1996,30 @@ mod tests {
         rejects(
             image_ref,
             &[
-                (
-                    "",
-                    "empty",
-                    "name the registry explicitly, like `acr.bank.internal/team/app`",
-                ),
+                ("", "empty", "name the registry explicitly, like `acr.bank.internal/team/app`"),
                 (
                     "nginx",
                     "does not name a registry",
                     "name the registry explicitly, like `acr.bank.internal/team/app`",
                 ),
-                (
-                    "library/nginx",
-                    "does not name a registry",
-                    "name the registry explicitly",
-                ),
-                (
-                    "nginx:1.25",
-                    "does not name a registry",
-                    "name the registry explicitly",
-                ),
+                ("library/nginx", "does not name a registry", "name the registry explicitly"),
+                ("nginx:1.25", "does not name a registry", "name the registry explicitly"),
                 ("team/app@sha256:abc", "", ""),
-                (
-                    "acr.bank.internal",
-                    "no repository after the registry",
-                    "`acr.bank.internal/team/app`",
-                ),
+                ("acr.bank.internal", "no repository after the registry", "`acr.bank.internal/team/app`"),
                 ("acr.bank.internal/", "no repository after the registry", ""),
                 ("localhost:5000", "no repository after the registry", ""),
-                (
-                    "acr.bank.internal/Team/App:V1",
-                    "uppercase",
-                    "did you mean `acr.bank.internal/team/app:V1`?",
-                ),
-                (
-                    "https://acr.bank.internal/a",
-                    "`https://`",
-                    "`acr.bank.internal/a`",
-                ),
+                ("acr.bank.internal/Team/App:V1", "uppercase", "did you mean `acr.bank.internal/team/app:V1`?"),
+                ("https://acr.bank.internal/a", "`https://`", "`acr.bank.internal/a`"),
                 ("acr.bank.internal/a:", "tag ``", "leave out the `:`"),
                 ("acr.bank.internal/a:-x", "must start with", ""),
                 ("acr.bank.internal/a:1+2", "contains `+`", ""),
                 (&long_tag, "129 characters long", ""),
-                (
-                    "acr.bank.internal/a@sha256:abc",
-                    "3 hex digits instead of 64",
-                    "64 lowercase hex digits",
-                ),
+                ("acr.bank.internal/a@sha256:abc", "3 hex digits instead of 64", "64 lowercase hex digits"),
                 ("acr.bank.internal/a@md5:abc", "only `sha256`", ""),
                 (&upper_digest, "", "did you mean"),
                 ("acr.bank.internal/a@@x", "digest", ""),
                 ("acr.bank.internal/a//b", "empty path component", ""),
-                (
-                    "acr.bank.internal/a___b",
-                    "path component `a___b`",
-                    "separated by",
-                ),
+                ("acr.bank.internal/a___b", "path component `a___b`", "separated by"),
                 ("acr.bank.internal/-a", "path component `-a`", ""),
                 ("acr.bank.internal/a./b", "path component `a.`", ""),
                 ("acr.bank.internal:99999/a", "out of range", "1 to 65535"),
@@ -2540,11 +2027,7 @@ mod tests {
                 ("acr..internal/a", "not a valid host name", ""),
                 ("[::1/a", "`]`", ""),
                 ("[zz::1]:5000/a", "not an IPv6 address", ""),
-                (
-                    " acr.bank.internal/a",
-                    "contains a space",
-                    "did you mean `acr.bank.internal/a`?",
-                ),
+                (" acr.bank.internal/a", "contains a space", "did you mean `acr.bank.internal/a`?"),
                 ("acr.bank.internal/a b", "contains a space", "remove it"),
                 ("acr.bank.internal/ä", "path component `ä`", ""),
                 (&long_name, "the limit is 255", ""),
@@ -2556,10 +2039,7 @@ mod tests {
 
     #[test]
     fn image_tag_checks() {
-        accepts(
-            image_tag,
-            &["1.4.2", "v1", "latest", "_x", "A-b_c.D", &"t".repeat(128)],
-        );
+        accepts(image_tag, &["1.4.2", "v1", "latest", "_x", "A-b_c.D", &"t".repeat(128)]);
         let long = "t".repeat(129);
         rejects(
             image_tag,
@@ -2592,21 +2072,9 @@ mod tests {
             image_digest,
             &[
                 ("", "empty", "64 lowercase hex digits"),
-                (
-                    bare,
-                    "no `sha256:` prefix",
-                    &format!("did you mean `{DIGEST}`?"),
-                ),
-                (
-                    &upper_hex,
-                    "uppercase",
-                    &format!("did you mean `{DIGEST}`?"),
-                ),
-                (
-                    &upper_algorithm,
-                    "lowercase",
-                    &format!("did you mean `{DIGEST}`?"),
-                ),
+                (bare, "no `sha256:` prefix", &format!("did you mean `{DIGEST}`?")),
+                (&upper_hex, "uppercase", &format!("did you mean `{DIGEST}`?")),
+                (&upper_algorithm, "lowercase", &format!("did you mean `{DIGEST}`?")),
                 (&at, "starts with `@`", &format!("did you mean `{DIGEST}`?")),
                 (&short, "63 hex digits instead of 64", ""),
                 (&long, "65 hex digits instead of 64", ""),
@@ -2654,40 +2122,20 @@ mod tests {
             &[
                 ("", "empty", "five fields"),
                 ("   ", "empty", ""),
-                (
-                    "CRON_TZ=Europe/Amsterdam 0 5 * * *",
-                    "time zone",
-                    "`timeZone: Europe/Amsterdam`",
-                ),
+                ("CRON_TZ=Europe/Amsterdam 0 5 * * *", "time zone", "`timeZone: Europe/Amsterdam`"),
                 ("TZ=UTC 0 5 * * *", "time zone", "timeZone:"),
                 ("TZ=", "time zone", "use `timeZone:`"),
-                (
-                    "0 0 5 * * *",
-                    "6 fields",
-                    "did you mean `0 5 * * *`? Kubernetes schedules have no seconds field",
-                ),
-                (
-                    "0 5 * * * /bin/backup",
-                    "6 fields",
-                    "did you mean `0 5 * * *`?",
-                ),
+                ("0 0 5 * * *", "6 fields", "did you mean `0 5 * * *`? Kubernetes schedules have no seconds field"),
+                ("0 5 * * * /bin/backup", "6 fields", "did you mean `0 5 * * *`?"),
                 ("0 0 5 * * * 2024", "7 fields", "no seconds or year"),
                 ("* * *", "3 fields instead of 5", "five fields"),
                 ("75 * * * *", "minute field `75`", ""),
                 ("0 24 * * *", "hour field `24`", ""),
                 ("0 0 0 * *", "day-of-month field `0`", ""),
                 ("0 0 32 * *", "(allowed: 1-31)", ""),
-                (
-                    "0 0 * 13 *",
-                    "month field `13` is not valid: `13` is out of range (allowed: 1-12 or JAN-DEC)",
-                    "",
-                ),
+                ("0 0 * 13 *", "month field `13` is not valid: `13` is out of range (allowed: 1-12 or JAN-DEC)", ""),
                 ("0 0 * 0 *", "month field", ""),
-                (
-                    "0 0 * * 7",
-                    "day-of-week field `7`",
-                    "use `0` or `SUN` for Sunday",
-                ),
+                ("0 0 * * 7", "day-of-week field `7`", "use `0` or `SUN` for Sunday"),
                 ("0 0 * * 8", "(allowed: 0-6 or SUN-SAT)", ""),
                 ("0 22-2 * * *", "runs backwards", "use `22-23,0-2`"),
                 ("0 5-1/2 * * *", "runs backwards", "smaller value first"),
@@ -2724,30 +2172,13 @@ mod tests {
 
     #[test]
     fn time_zone_checks() {
-        accepts(
-            time_zone,
-            &[
-                "Europe/Amsterdam",
-                "UTC",
-                "America/New_York",
-                "Asia/Kolkata",
-                "Etc/GMT+1",
-            ],
-        );
+        accepts(time_zone, &["Europe/Amsterdam", "UTC", "America/New_York", "Asia/Kolkata", "Etc/GMT+1"]);
         rejects(
             time_zone,
             &[
                 ("", "empty", "`Europe/Amsterdam`"),
-                (
-                    "Europe/Amsterdm",
-                    "not a known time zone",
-                    "did you mean `Europe/Amsterdam`?",
-                ),
-                (
-                    "europe/amsterdam",
-                    "not a known time zone",
-                    "did you mean `Europe/Amsterdam`?",
-                ),
+                ("Europe/Amsterdm", "not a known time zone", "did you mean `Europe/Amsterdam`?"),
+                ("europe/amsterdam", "not a known time zone", "did you mean `Europe/Amsterdam`?"),
                 ("Amsterdam", "", "did you mean `Europe/Amsterdam`?"),
                 ("new york", "", "did you mean `America/New_York`?"),
                 ("America/NewYork", "", "did you mean `America/New_York`?"),
@@ -2758,30 +2189,17 @@ mod tests {
                 ("CET ", "", ""),
             ],
         );
-        assert_eq!(
-            hint(time_zone("Europe/Amsterdm")),
-            "did you mean `Europe/Amsterdam`?"
-        );
+        assert_eq!(hint(time_zone("Europe/Amsterdm")), "did you mean `Europe/Amsterdam`?");
     }
 
     #[test]
     fn cpu_quantity_checks() {
-        accepts(
-            cpu_quantity,
-            &[
-                "100m", "1m", "0.5", "2", "1.5", "+1", ".5", "5.", "1e-1", "1000000n", "2000u",
-                "64",
-            ],
-        );
+        accepts(cpu_quantity, &["100m", "1m", "0.5", "2", "1.5", "+1", ".5", "5.", "1e-1", "1000000n", "2000u", "64"]);
         rejects(
             cpu_quantity,
             &[
                 ("", "empty", "cores"),
-                (
-                    "500Mi",
-                    "memory unit `Mi`",
-                    "CPU is in cores (`0.5`) or millicores (`500m`)",
-                ),
+                ("500Mi", "memory unit `Mi`", "CPU is in cores (`0.5`) or millicores (`500m`)"),
                 ("1Gi", "memory unit", "CPU is in cores"),
                 ("500M", "millions of cores", "did you mean `500m`?"),
                 ("2k", "not for CPU", "CPU is in cores"),
@@ -2838,26 +2256,14 @@ mod tests {
                 ("", "empty", "`512Mi`"),
                 ("512m", "thousandths of a byte", "did you mean `512Mi`?"),
                 ("1.5m", "thousandths", "did you mean `1.5Mi`?"),
-                (
-                    "512mb",
-                    "unknown unit `mb`",
-                    "write `512Mi` for mebibytes, or `512M` for megabytes",
-                ),
+                ("512mb", "unknown unit `mb`", "write `512Mi` for mebibytes, or `512M` for megabytes"),
                 ("512MB", "unknown unit `MB`", "`512Mi`"),
-                (
-                    "1GB",
-                    "unknown unit `GB`",
-                    "write `1Gi` for gibibytes, or `1G` for gigabytes",
-                ),
+                ("1GB", "unknown unit `GB`", "write `1Gi` for gibibytes, or `1G` for gigabytes"),
                 ("1gb", "unknown unit", "`1Gi`"),
                 ("512Mib", "unknown unit", "did you mean `512Mi`?"),
                 ("512MiB", "unknown unit", "did you mean `512Mi`?"),
                 ("512mi", "unknown unit", "did you mean `512Mi`?"),
-                (
-                    "1K",
-                    "unknown unit `K`",
-                    "write `1Ki` for kibibytes, or `1k` for kilobytes",
-                ),
+                ("1K", "unknown unit `K`", "write `1Ki` for kibibytes, or `1k` for kilobytes"),
                 ("1KB", "unknown unit", "`1Ki`"),
                 ("2TB", "unknown unit", "`2Ti`"),
                 ("512b", "unknown unit", "did you mean `512`?"),
@@ -2910,26 +2316,12 @@ mod tests {
 
     #[test]
     fn http_path_checks() {
-        accepts(
-            http_path,
-            &[
-                "/",
-                "/healthz",
-                "/api/v1/ready",
-                "/a%20b",
-                "/ünïcode",
-                "/a;b=c",
-            ],
-        );
+        accepts(http_path, &["/", "/healthz", "/api/v1/ready", "/a%20b", "/ünïcode", "/a;b=c"]);
         rejects(
             http_path,
             &[
                 ("", "empty", "start the path with `/`"),
-                (
-                    "healthz",
-                    "does not start with `/`",
-                    "did you mean `/healthz`?",
-                ),
+                ("healthz", "does not start with `/`", "did you mean `/healthz`?"),
                 ("/a b", "contains a space", "`%20`"),
                 ("/a\tb", "contains a tab", ""),
                 ("/a\u{7}", "control character", ""),
@@ -2946,26 +2338,14 @@ mod tests {
     #[test]
     fn call_parses() {
         let app = |a: &str| Call::App { app: a.to_string() };
-        let team_app = |t: &str, a: &str| Call::TeamApp {
-            team: t.to_string(),
-            app: a.to_string(),
-        };
-        let fqdn = |h: &str, port| Call::Fqdn {
-            host: h.to_string(),
-            port,
-        };
-        let cidr = |c: &str, port| Call::Cidr {
-            cidr: c.to_string(),
-            port,
-        };
+        let team_app = |t: &str, a: &str| Call::TeamApp { team: t.to_string(), app: a.to_string() };
+        let fqdn = |h: &str, port| Call::Fqdn { host: h.to_string(), port };
+        let cidr = |c: &str, port| Call::Cidr { cidr: c.to_string(), port };
         let cases = [
             ("payments-api", app("payments-api")),
             ("payments/ledger", team_app("payments", "ledger")),
             ("https://api.example.com", fqdn("api.example.com", 443)),
-            (
-                "https://api.example.com:8443",
-                fqdn("api.example.com", 8443),
-            ),
+            ("https://api.example.com:8443", fqdn("api.example.com", 8443)),
             ("HTTPS://api.example.com", fqdn("api.example.com", 443)),
             ("10.20.0.0/16:5432", cidr("10.20.0.0/16", 5432)),
             ("10.0.0.1/32:443", cidr("10.0.0.1/32", 443)),
@@ -2987,36 +2367,16 @@ mod tests {
             &[
                 ("", "empty", "`team/app`"),
                 ("10.0.0.1/8:443", "host bits", "`10.0.0.0/8:443`"),
-                (
-                    "10.20.1.0/16:5432",
-                    "host bits",
-                    "did you mean `10.20.0.0/16:5432`?",
-                ),
+                ("10.20.1.0/16:5432", "host bits", "did you mean `10.20.0.0/16:5432`?"),
                 ("[fd00::1/64]:443", "host bits", "`[fd00::/64]:443`"),
-                (
-                    "http://api.example.com",
-                    "plain HTTP",
-                    "use `https://api.example.com`",
-                ),
-                (
-                    "http://api.example.com:80/x",
-                    "plain HTTP",
-                    "use `https://api.example.com` instead",
-                ),
-                (
-                    "https://api.example.com/v1",
-                    "has a path",
-                    "use `https://api.example.com`",
-                ),
+                ("http://api.example.com", "plain HTTP", "use `https://api.example.com`"),
+                ("http://api.example.com:80/x", "plain HTTP", "use `https://api.example.com` instead"),
+                ("https://api.example.com/v1", "has a path", "use `https://api.example.com`"),
                 ("https://api.example.com/", "has a path", ""),
                 ("https://api.example.com?x=1", "has a path", ""),
                 ("https://user@api.example.com", "user information", ""),
                 ("https://", "has no host", ""),
-                (
-                    "https://API.example.com",
-                    "uppercase",
-                    "did you mean `https://api.example.com`?",
-                ),
+                ("https://API.example.com", "uppercase", "did you mean `https://api.example.com`?"),
                 ("https://*.example.com", "wildcards", "list each name"),
                 ("https://payments", "without a domain", "write `payments`"),
                 ("https://10.0.0.1", "IP address", "`10.0.0.1/32:443`"),
@@ -3033,31 +2393,15 @@ mod tests {
                 ("10.0.0.0/8:0", "out of range 1-65535", "1 to 65535"),
                 ("10.0.0.0/8:65536", "out of range", ""),
                 ("10.0.0.0/8:", "port is empty", ""),
-                (
-                    "fd00::/64:443",
-                    "not a valid call target",
-                    "`[fd00::/64]:443`",
-                ),
-                (
-                    "[fd00::]/64:443",
-                    "outside the brackets",
-                    "did you mean `[fd00::/64]:443`?",
-                ),
+                ("fd00::/64:443", "not a valid call target", "`[fd00::/64]:443`"),
+                ("[fd00::]/64:443", "outside the brackets", "did you mean `[fd00::/64]:443`?"),
                 ("[fd00::/64]", "no port", "`[fd00::/64]:443`"),
                 ("[fd00::/64", "closing `]`", ""),
                 ("[fd00::/129]:443", "prefix length", ""),
                 ("[fd00::]:443", "no prefix length", "`[fd00::/128]:443`"),
-                (
-                    "[10.0.0.0/8]:443",
-                    "IPv4 range in brackets",
-                    "did you mean `10.0.0.0/8:443`?",
-                ),
+                ("[10.0.0.0/8]:443", "IPv4 range in brackets", "did you mean `10.0.0.0/8:443`?"),
                 ("[zz::/64]:443", "invalid IPv6 address", ""),
-                (
-                    "api.example.com",
-                    "without `https://`",
-                    "`https://api.example.com`",
-                ),
+                ("api.example.com", "without `https://`", "`https://api.example.com`"),
                 ("payments/*", "whole team", "`payments/app`"),
                 ("a/b/c", "more than one `/`", ""),
                 ("Payments/api", "uppercase", "did you mean `payments/api`?"),
@@ -3074,25 +2418,9 @@ mod tests {
     #[test]
     fn caller_checks() {
         let cases = [
-            (
-                "web",
-                Caller::App {
-                    app: "web".to_string(),
-                },
-            ),
-            (
-                "payments/web",
-                Caller::TeamApp {
-                    team: "payments".to_string(),
-                    app: "web".to_string(),
-                },
-            ),
-            (
-                "payments/*",
-                Caller::Team {
-                    team: "payments".to_string(),
-                },
-            ),
+            ("web", Caller::App { app: "web".to_string() }),
+            ("payments/web", Caller::TeamApp { team: "payments".to_string(), app: "web".to_string() }),
+            ("payments/*", Caller::Team { team: "payments".to_string() }),
         ];
         for (input, expected) in cases {
             assert_eq!(caller(input), Ok(expected), "{input}");
@@ -3103,11 +2431,7 @@ mod tests {
                 ("", "empty", "`team/*`"),
                 ("*", "does not name a team", "`payments/*`"),
                 ("*/web", "does not name a team", "`payments/web`"),
-                (
-                    "payments/we*",
-                    "`*` inside an app name",
-                    "write `payments/*`",
-                ),
+                ("payments/we*", "`*` inside an app name", "write `payments/*`"),
                 ("10.0.0.0/8:443", "not an app or a team", ""),
                 ("https://x.example.com", "not an app or a team", ""),
                 ("a/b/c", "more than one `/`", ""),
@@ -3121,16 +2445,7 @@ mod tests {
 
     #[test]
     fn did_you_mean_picks_plausible_candidates() {
-        let fields = [
-            "name",
-            "team",
-            "blueprint",
-            "image",
-            "port",
-            "replicas",
-            "resources",
-            "env",
-        ];
+        let fields = ["name", "team", "blueprint", "image", "port", "replicas", "resources", "env"];
         let cases = [
             ("replica", Some("replicas")),
             ("Replicas", Some("replicas")),
@@ -3159,9 +2474,7 @@ mod tests {
     #[test]
     fn long_values_are_shortened_in_messages() {
         let long = "X".repeat(100_000);
-        let problem = dns_label(&long, 63)
-            .err()
-            .unwrap_or_else(|| Problem::new(""));
+        let problem = dns_label(&long, 63).err().unwrap_or_else(|| Problem::new(""));
         assert!(problem.message.contains('…'));
         assert!(problem.message.chars().count() < 300);
         assert_eq!(q("a\u{1b}b"), "`a\\u{1b}b`");

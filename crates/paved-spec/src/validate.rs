@@ -52,7 +52,15 @@ pub fn validate_app(
     let file = Arc::new(file);
     let root = match paved_yaml::load_one(&file.text, Limits::default()) {
         Ok(root) => root,
-        Err(e) => return Err(vec![Diagnostic { file: file.clone(), span: e.span, field: String::new(), message: e.message, hint: e.hint }]),
+        Err(e) => {
+            return Err(vec![Diagnostic {
+                file: file.clone(),
+                span: e.span,
+                field: String::new(),
+                message: e.message,
+                hint: e.hint,
+            }]);
+        }
     };
     let mut findings: Vec<(Span, Finding)> = Vec::new();
     let mut add = |node: &Node, list: Vec<Finding>| {
@@ -62,7 +70,15 @@ pub fn validate_app(
         }
     };
     if !matches!(root.kind, NodeKind::Map(_)) {
-        add(&root, vec![finding(vec![], false, format!("expected a mapping of fields, found {}", root.type_name()), Some("an app file starts with `name:`, `team:`, `blueprint:` and `image:`".into()))]);
+        add(
+            &root,
+            vec![finding(
+                vec![],
+                false,
+                format!("expected a mapping of fields, found {}", root.type_name()),
+                Some("an app file starts with `name:`, `team:`, `blueprint:` and `image:`".into()),
+            )],
+        );
         return Err(into_diagnostics(&file, &root, findings));
     }
     add(&root, schema::check(SchemaKind::App, &root));
@@ -93,7 +109,15 @@ pub fn validate_app(
                         Some(c) => format!("did you mean `{c}`?"),
                         None => format!("the platform's environments are {}", ticked(&env_names)),
                     };
-                    add(&root, vec![finding(vec![key("environments"), key(&entry.key)], true, format!("unknown environment `{}`", entry.key), Some(hint))]);
+                    add(
+                        &root,
+                        vec![finding(
+                            vec![key("environments"), key(&entry.key)],
+                            true,
+                            format!("unknown environment `{}`", entry.key),
+                            Some(hint),
+                        )],
+                    );
                 }
             }
             entries.iter().map(|e| (e.key.clone(), &e.value)).collect()
@@ -103,16 +127,25 @@ pub fn validate_app(
 
     // Fields the blueprint does not support, wherever they are written.
     if let Some(rules) = &rules {
-        let mut unsupported = |node: &Node, prefix: Vec<Segment>| {
+        let unsupported = |node: &Node, prefix: Vec<Segment>| {
             let NodeKind::Map(entries) = &node.kind else { return Vec::new() };
             entries
                 .iter()
-                .filter(|e| APP_FIELDS.contains(&e.key.as_str()) && !UNIVERSAL.contains(&e.key.as_str()) && !rules.supported.contains(&e.key))
+                .filter(|e| {
+                    APP_FIELDS.contains(&e.key.as_str())
+                        && !UNIVERSAL.contains(&e.key.as_str())
+                        && !rules.supported.contains(&e.key)
+                })
                 .map(|e| {
                     let mut path = prefix.clone();
                     path.push(key(&e.key));
                     let supported: Vec<&str> = rules.supported.iter().map(String::as_str).collect();
-                    finding(path, true, format!("`{}` is not supported by blueprint `{}`", e.key, rules.id), Some(format!("`{}` supports {}", rules.id, ticked(&supported))))
+                    finding(
+                        path,
+                        true,
+                        format!("`{}` is not supported by blueprint `{}`", e.key, rules.id),
+                        Some(format!("`{}` supports {}", rules.id, ticked(&supported))),
+                    )
                 })
                 .collect()
         };
@@ -160,7 +193,15 @@ pub fn validate_platform(file: SourceFile) -> Result<Platform, Vec<Diagnostic>> 
     let file = Arc::new(file);
     let root = match paved_yaml::load_one(&file.text, Limits::default()) {
         Ok(root) => root,
-        Err(e) => return Err(vec![Diagnostic { file: file.clone(), span: e.span, field: String::new(), message: e.message, hint: e.hint }]),
+        Err(e) => {
+            return Err(vec![Diagnostic {
+                file: file.clone(),
+                span: e.span,
+                field: String::new(),
+                message: e.message,
+                hint: e.hint,
+            }]);
+        }
     };
     let mut findings: Vec<(Span, Finding)> = Vec::new();
     let mut list = schema::check(SchemaKind::Platform, &root);
@@ -175,7 +216,13 @@ pub fn validate_platform(file: SourceFile) -> Result<Platform, Vec<Diagnostic>> 
 }
 
 fn internal(file: &Arc<SourceFile>, message: String) -> Diagnostic {
-    Diagnostic { file: file.clone(), span: Span::default(), field: String::new(), message: format!("could not read the file after checking it: {message}"), hint: Some("this is a bug in paved; please report it with the file".into()) }
+    Diagnostic {
+        file: file.clone(),
+        span: Span::default(),
+        field: String::new(),
+        message: format!("could not read the file after checking it: {message}"),
+        hint: Some("this is a bug in paved; please report it with the file".into()),
+    }
 }
 
 /// Tie findings to the file: sort by position, drop repeats, and name each
@@ -282,7 +329,12 @@ impl Rules {
             if let NodeKind::String(s) = &item.kind {
                 self.check(vec![key(field), Segment::Index(i)], check(s));
                 if !seen.insert(s.as_str()) {
-                    self.fail(vec![key(field), Segment::Index(i)], false, format!("`{s}` is listed twice"), Some("remove the repeat".into()));
+                    self.fail(
+                        vec![key(field), Segment::Index(i)],
+                        false,
+                        format!("`{s}` is listed twice"),
+                        Some("remove the repeat".into()),
+                    );
                 }
             }
         }
@@ -301,9 +353,14 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
     if let Some((image, _)) = string(app, "image") {
         match syntax::image_ref(image) {
             Ok(image) => {
-                if !platform.registries.iter().any(|allowed| *allowed == image.registry) {
+                if !platform.registries.iter().any(|allowed| allowed.eq_ignore_ascii_case(&image.registry)) {
                     let allowed: Vec<&str> = platform.registries.iter().map(String::as_str).collect();
-                    r.fail(vec![key("image")], false, format!("registry `{}` is not allowed", image.registry), Some(format!("the platform allows {}", ticked(&allowed))));
+                    r.fail(
+                        vec![key("image")],
+                        false,
+                        format!("registry `{}` is not allowed", image.registry),
+                        Some(format!("the platform allows {}", ticked(&allowed))),
+                    );
                 }
             }
             Err(p) => r.check(vec![key("image")], Err::<(), _>(p)),
@@ -328,10 +385,20 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
     if let Some(replicas) = app.get("replicas") {
         if let (Some(min), Some(max)) = (int(replicas, "min"), int(replicas, "max")) {
             if min > max {
-                r.fail(vec![key("replicas"), key("min")], false, format!("`min` ({min}) is greater than `max` ({max})"), Some("swap them, or set `replicas` to one number".into()));
+                r.fail(
+                    vec![key("replicas"), key("min")],
+                    false,
+                    format!("`min` ({min}) is greater than `max` ({max})"),
+                    Some("swap them, or set `replicas` to one number".into()),
+                );
             } else if min < max && rules.is_some_and(|b| !b.autoscaling) {
                 let id = rules.map(|b| b.id.as_str()).unwrap_or_default();
-                r.fail(vec![key("replicas")], false, format!("blueprint `{id}` does not autoscale"), Some(format!("give one number, such as `replicas: {min}`")));
+                r.fail(
+                    vec![key("replicas")],
+                    false,
+                    format!("blueprint `{id}` does not autoscale"),
+                    Some(format!("give one number, such as `replicas: {min}`")),
+                );
             }
         }
     }
@@ -344,7 +411,9 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
     }
     let ingress_items: Vec<(Vec<Segment>, &Node)> = match app.get("ingress").map(|n| &n.kind) {
         Some(NodeKind::Map(_)) => app.get("ingress").map(|n| vec![(vec![key("ingress")], n)]).unwrap_or_default(),
-        Some(NodeKind::Seq(items)) => items.iter().enumerate().map(|(i, n)| (vec![key("ingress"), Segment::Index(i)], n)).collect(),
+        Some(NodeKind::Seq(items)) => {
+            items.iter().enumerate().map(|(i, n)| (vec![key("ingress"), Segment::Index(i)], n)).collect()
+        }
         _ => Vec::new(),
     };
     let mut routes = BTreeSet::new();
@@ -354,7 +423,8 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
             let mut p = path.clone();
             p.push(key("host"));
             r.check(p.clone(), check);
-            let route = (host.to_owned(), string(item, "path").map(|(s, _)| s.to_owned()).unwrap_or_else(|| "/".into()));
+            let route =
+                (host.to_owned(), string(item, "path").map(|(s, _)| s.to_owned()).unwrap_or_else(|| "/".into()));
             if !routes.insert(route.clone()) {
                 r.fail(p, false, format!("the route `{}{}` is listed twice", route.0, route.1), None);
             }
@@ -369,8 +439,16 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
         if let Some((path, _)) = string(metrics, "path") {
             r.check(vec![key("metrics"), key("path")], syntax::http_path(path));
         }
-        if metrics.get("port").is_none() && app.get("port").is_none() && matches!(metrics.kind, NodeKind::Map(_) | NodeKind::Null) {
-            r.fail(vec![key("metrics")], true, "missing field `port`: the app has no `port` to serve metrics on".into(), Some("set `metrics.port`, such as `metrics: {port: 9090}`".into()));
+        if metrics.get("port").is_none()
+            && app.get("port").is_none()
+            && matches!(metrics.kind, NodeKind::Map(_) | NodeKind::Null)
+        {
+            r.fail(
+                vec![key("metrics")],
+                true,
+                "missing field `port`: the app has no `port` to serve metrics on".into(),
+                Some("set `metrics.port`, such as `metrics: {port: 9090}`".into()),
+            );
         }
     }
     r.each_string(app, "calls", |s| syntax::call(s).map(drop));
@@ -387,7 +465,10 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
         }
         if let Some((path, _)) = string(storage, "path") {
             let check = syntax::http_path(path).and_then(|()| match path.trim_end_matches('/') {
-                "" | "/tmp" => Err(Problem { message: format!("`{path}` cannot hold the volume"), hint: Some("mount it at a directory of its own, such as `/data`".into()) }),
+                "" | "/tmp" => Err(Problem {
+                    message: format!("`{path}` cannot hold the volume"),
+                    hint: Some("mount it at a directory of its own, such as `/data`".into()),
+                }),
                 _ => Ok(()),
             });
             r.check(vec![key("storage"), key("path")], check);
@@ -399,7 +480,12 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
     if let Some(rules) = rules {
         for field in &rules.required {
             if app.get(field).is_none() {
-                r.fail(vec![key(field)], true, format!("missing field `{field}`, which blueprint `{}` requires", rules.id), schema_hint(field));
+                r.fail(
+                    vec![key(field)],
+                    true,
+                    format!("missing field `{field}`, which blueprint `{}` requires", rules.id),
+                    schema_hint(field),
+                );
             }
         }
     }
@@ -415,9 +501,16 @@ fn schema_hint(field: &str) -> Option<String> {
 fn platform_rules(root: &Node) -> Vec<Finding> {
     let mut r = Rules { out: Vec::new() };
     if let Some((version, _)) = string(root, "kubernetesVersion") {
-        let ok = version.split_once('.').is_some_and(|(major, minor)| major == "1" && !minor.is_empty() && minor.chars().all(|c| c.is_ascii_digit()));
+        let ok = version.split_once('.').is_some_and(|(major, minor)| {
+            major == "1" && !minor.is_empty() && minor.chars().all(|c| c.is_ascii_digit())
+        });
         if !ok {
-            r.fail(vec![key("kubernetesVersion")], false, format!("`{version}` is not a Kubernetes minor version"), Some("write it like `\"1.31\"` (quoted)".into()));
+            r.fail(
+                vec![key("kubernetesVersion")],
+                false,
+                format!("`{version}` is not a Kubernetes minor version"),
+                Some("write it like `\"1.31\"` (quoted)".into()),
+            );
         }
     }
     if let Some(NodeKind::Seq(envs)) = root.get("environments").map(|n| &n.kind) {
@@ -432,7 +525,12 @@ fn platform_rules(root: &Node) -> Vec<Finding> {
             }
             if let Some((cluster, _)) = string(env, "cluster") {
                 if !cluster.starts_with("https://") || cluster.len() <= "https://".len() {
-                    r.fail(at("cluster"), false, format!("`{cluster}` is not an https:// URL"), Some("give the cluster's API server, such as `https://dev.k8s.bank.internal`".into()));
+                    r.fail(
+                        at("cluster"),
+                        false,
+                        format!("`{cluster}` is not an https:// URL"),
+                        Some("give the cluster's API server, such as `https://dev.k8s.bank.internal`".into()),
+                    );
                 }
             }
             if let Some((domain, _)) = string(env, "ingressDomain") {
@@ -458,7 +556,12 @@ fn platform_rules(root: &Node) -> Vec<Finding> {
             for (i, item) in items.iter().enumerate() {
                 if let NodeKind::String(s) = &item.kind {
                     if !seen.insert(s.as_str()) {
-                        r.fail(vec![key("networkPolicy"), key("flavors"), Segment::Index(i)], false, format!("`{s}` is listed twice"), None);
+                        r.fail(
+                            vec![key("networkPolicy"), key("flavors"), Segment::Index(i)],
+                            false,
+                            format!("`{s}` is listed twice"),
+                            None,
+                        );
                     }
                 }
             }

@@ -37,17 +37,11 @@ const MANAGER: &str = "paved";
 pub fn baseline(object: &Value) -> Vec<Violation> {
     let mut out = Vec::new();
     labels(object, &mut out);
-    let kind = object
-        .get("kind")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let kind = object.get("kind").and_then(Value::as_str).unwrap_or_default();
     if let Some(pod_spec_pointer) = pod_spec_pointer(kind) {
         match object.pointer(pod_spec_pointer).and_then(Value::as_object) {
             Some(pod) => pod_spec(pod, pod_spec_pointer, &mut out),
-            None => out.push(Violation::new(
-                pod_spec_pointer,
-                format!("missing pod spec of `{kind}`"),
-            )),
+            None => out.push(Violation::new(pod_spec_pointer, format!("missing pod spec of `{kind}`"))),
         }
     }
     normalise(out)
@@ -56,9 +50,7 @@ pub fn baseline(object: &Value) -> Vec<Violation> {
 /// Where the pod spec of a workload kind lives; `None` for kinds without pods.
 fn pod_spec_pointer(kind: &str) -> Option<&'static str> {
     match kind {
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" => {
-            Some("/spec/template/spec")
-        }
+        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" => Some("/spec/template/spec"),
         "CronJob" => Some("/spec/jobTemplate/spec/template/spec"),
         "Pod" => Some("/spec"),
         _ => None,
@@ -66,9 +58,7 @@ fn pod_spec_pointer(kind: &str) -> Option<&'static str> {
 }
 
 fn labels(object: &Value, out: &mut Vec<Violation>) {
-    let labels = object
-        .pointer("/metadata/labels")
-        .and_then(Value::as_object);
+    let labels = object.pointer("/metadata/labels").and_then(Value::as_object);
     for name in REQUIRED_LABELS {
         let pointer = format!("/metadata/labels/{}", escape_token(name));
         match labels.and_then(|l| l.get(name)) {
@@ -77,16 +67,10 @@ fn labels(object: &Value, out: &mut Vec<Violation>) {
                 out.push(Violation::new(pointer, format!("label `{name}` is empty")));
             }
             Some(Value::String(value)) if name == MANAGED_BY && value != MANAGER => {
-                out.push(Violation::new(
-                    pointer,
-                    format!("label `{name}` must be `{MANAGER}`, found `{value}`"),
-                ));
+                out.push(Violation::new(pointer, format!("label `{name}` must be `{MANAGER}`, found `{value}`")));
             }
             Some(Value::String(_)) => {}
-            Some(_) => out.push(Violation::new(
-                pointer,
-                format!("label `{name}` must be a string"),
-            )),
+            Some(_) => out.push(Violation::new(pointer, format!("label `{name}` must be a string"))),
         }
     }
 }
@@ -100,10 +84,7 @@ fn pod_spec(pod: &Map<String, Value>, at: &str, out: &mut Vec<Violation>) {
     }
     for field in ["hostNetwork", "hostPID", "hostIPC"] {
         if pod.get(field) == Some(&Value::Bool(true)) {
-            out.push(Violation::new(
-                format!("{at}/{field}"),
-                format!("`{field}` must not be true"),
-            ));
+            out.push(Violation::new(format!("{at}/{field}"), format!("`{field}` must not be true")));
         }
     }
 
@@ -119,21 +100,11 @@ fn pod_spec(pod: &Map<String, Value>, at: &str, out: &mut Vec<Violation>) {
         .filter(|v| v.get("emptyDir").is_some())
         .filter_map(|v| v.get("name").and_then(Value::as_str))
         .collect();
-    let pod_view = PodView {
-        run_as_non_root: pod_run_as_non_root,
-        seccomp_type: pod_seccomp,
-        empty_dirs: &empty_dirs,
-    };
+    let pod_view = PodView { run_as_non_root: pod_run_as_non_root, seccomp_type: pod_seccomp, empty_dirs: &empty_dirs };
 
     let mut containers = 0;
     for list in ["containers", "initContainers"] {
-        for (i, container) in pod
-            .get(list)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (i, container) in pod.get(list).and_then(Value::as_array).into_iter().flatten().enumerate() {
             containers += 1;
             self::container(container, &format!("{at}/{list}/{i}"), &pod_view, out);
         }
@@ -155,10 +126,7 @@ fn container(container: &Value, at: &str, pod: &PodView<'_>, out: &mut Vec<Viola
     let setting = |path: &str| security.and_then(|s| s.pointer(path));
     let mut require = |field: &str, ok: bool, message: &str| {
         if !ok {
-            out.push(Violation::new(
-                format!("{at}/securityContext/{field}"),
-                message,
-            ));
+            out.push(Violation::new(format!("{at}/securityContext/{field}"), message));
         }
     };
     let yes = Some(&Value::Bool(true));
@@ -182,19 +150,11 @@ fn container(container: &Value, at: &str, pod: &PodView<'_>, out: &mut Vec<Viola
         setting("/allowPrivilegeEscalation") == no,
         "`allowPrivilegeEscalation` must be false",
     );
-    require(
-        "privileged",
-        setting("/privileged") != yes,
-        "`privileged` must not be true",
-    );
+    require("privileged", setting("/privileged") != yes, "`privileged` must not be true");
     let drops_all = setting("/capabilities/drop")
         .and_then(Value::as_array)
         .is_some_and(|drop| drop.iter().any(|c| c.as_str() == Some("ALL")));
-    require(
-        "capabilities/drop",
-        drops_all,
-        "`capabilities.drop` must contain `ALL`",
-    );
+    require("capabilities/drop", drops_all, "`capabilities.drop` must contain `ALL`");
     let seccomp = setting("/seccompProfile/type").or(pod.seccomp_type);
     require(
         "seccompProfile/type",
@@ -214,10 +174,7 @@ fn container(container: &Value, at: &str, pod: &PodView<'_>, out: &mut Vec<Viola
             .and_then(|r| r.pointer(path))
             .is_some_and(|v| !v.is_null() && v.as_str() != Some(""));
         if !set {
-            out.push(Violation::new(
-                format!("{at}/resources{path}"),
-                format!("`{name}` must be set"),
-            ));
+            out.push(Violation::new(format!("{at}/resources{path}"), format!("`{name}` must be set")));
         }
     }
 }
@@ -226,27 +183,21 @@ fn container(container: &Value, at: &str, pod: &PodView<'_>, out: &mut Vec<Viola
 /// it is per-pod scratch space that disappears with the pod.
 fn tmp_mount(container: &Value, at: &str, empty_dirs: &[&str], out: &mut Vec<Violation>) {
     let mounts = container.get("volumeMounts").and_then(Value::as_array);
-    let tmp = mounts.into_iter().flatten().enumerate().find(|(_, m)| {
-        m.get("mountPath")
-            .and_then(Value::as_str)
-            .is_some_and(|p| p.trim_end_matches('/') == "/tmp")
-    });
+    let tmp =
+        mounts.into_iter().flatten().enumerate().find(|(_, m)| {
+            m.get("mountPath").and_then(Value::as_str).is_some_and(|p| p.trim_end_matches('/') == "/tmp")
+        });
     match tmp {
         None => out.push(Violation::new(
             format!("{at}/volumeMounts"),
             "no volumeMount at `/tmp` (a read-only root filesystem needs an `emptyDir` there)",
         )),
         Some((i, mount)) => {
-            let name = mount
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
+            let name = mount.get("name").and_then(Value::as_str).unwrap_or_default();
             if !empty_dirs.contains(&name) {
                 out.push(Violation::new(
                     format!("{at}/volumeMounts/{i}/name"),
-                    format!(
-                        "volume `{name}` mounted at `/tmp` must be an `emptyDir` volume of the pod"
-                    ),
+                    format!("volume `{name}` mounted at `/tmp` must be an `emptyDir` volume of the pod"),
                 ));
             }
         }
@@ -309,8 +260,7 @@ mod tests {
     fn compliant_objects_pass() {
         assert_eq!(baseline(&deployment()), vec![]);
         assert_eq!(baseline(&cronjob()), vec![]);
-        let service =
-            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"labels": labels()}});
+        let service = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"labels": labels()}});
         assert_eq!(baseline(&service), vec![]);
     }
 
@@ -321,8 +271,7 @@ mod tests {
         let pod = &mut d["spec"]["template"]["spec"];
         pod.as_object_mut().expect("pod").remove("securityContext");
         pod["containers"][0]["securityContext"]["runAsNonRoot"] = json!(true);
-        pod["containers"][0]["securityContext"]["seccompProfile"] =
-            json!({"type": "RuntimeDefault"});
+        pod["containers"][0]["securityContext"]["seccompProfile"] = json!({"type": "RuntimeDefault"});
         assert_eq!(baseline(&d), vec![]);
     }
 
@@ -346,38 +295,20 @@ mod tests {
                 "/metadata/labels/app.kubernetes.io~1managed-by",
                 "missing label `app.kubernetes.io/managed-by`",
             ),
-            Violation::new(
-                "/metadata/labels/app.kubernetes.io~1name",
-                "missing label `app.kubernetes.io/name`",
-            ),
-            Violation::new(
-                "/metadata/labels/app.kubernetes.io~1part-of",
-                "missing label `app.kubernetes.io/part-of`",
-            ),
+            Violation::new("/metadata/labels/app.kubernetes.io~1name", "missing label `app.kubernetes.io/name`"),
+            Violation::new("/metadata/labels/app.kubernetes.io~1part-of", "missing label `app.kubernetes.io/part-of`"),
             Violation::new(
                 "/spec/template/spec/automountServiceAccountToken",
                 "`automountServiceAccountToken` must be false",
             ),
-            Violation::new(
-                format!("{C0}/resources/limits/memory"),
-                "`resources.limits.memory` must be set",
-            ),
-            Violation::new(
-                format!("{C0}/resources/requests/cpu"),
-                "`resources.requests.cpu` must be set",
-            ),
-            Violation::new(
-                format!("{C0}/resources/requests/memory"),
-                "`resources.requests.memory` must be set",
-            ),
+            Violation::new(format!("{C0}/resources/limits/memory"), "`resources.limits.memory` must be set"),
+            Violation::new(format!("{C0}/resources/requests/cpu"), "`resources.requests.cpu` must be set"),
+            Violation::new(format!("{C0}/resources/requests/memory"), "`resources.requests.memory` must be set"),
             Violation::new(
                 format!("{C0}/securityContext/allowPrivilegeEscalation"),
                 "`allowPrivilegeEscalation` must be false",
             ),
-            Violation::new(
-                format!("{C0}/securityContext/capabilities/drop"),
-                "`capabilities.drop` must contain `ALL`",
-            ),
+            Violation::new(format!("{C0}/securityContext/capabilities/drop"), "`capabilities.drop` must contain `ALL`"),
             Violation::new(
                 format!("{C0}/securityContext/readOnlyRootFilesystem"),
                 "`readOnlyRootFilesystem` must be true",
@@ -425,18 +356,12 @@ mod tests {
             ),
             (
                 "drop",
-                |p| {
-                    p["containers"][0]["securityContext"]["capabilities"]["drop"] =
-                        json!(["NET_RAW"])
-                },
+                |p| p["containers"][0]["securityContext"]["capabilities"]["drop"] = json!(["NET_RAW"]),
                 "/containers/0/securityContext/capabilities/drop",
             ),
             (
                 "container seccomp overrides pod",
-                |p| {
-                    p["containers"][0]["securityContext"]["seccompProfile"] =
-                        json!({"type": "Unconfined"})
-                },
+                |p| p["containers"][0]["securityContext"]["seccompProfile"] = json!({"type": "Unconfined"}),
                 "/containers/0/securityContext/seccompProfile/type",
             ),
             (
@@ -444,28 +369,18 @@ mod tests {
                 |p| p["volumes"][0] = json!({"name": "tmp", "hostPath": {"path": "/tmp"}}),
                 "/containers/0/volumeMounts/0/name",
             ),
-            (
-                "tmp volume missing",
-                |p| p["volumes"] = json!([]),
-                "/containers/0/volumeMounts/0/name",
-            ),
+            ("tmp volume missing", |p| p["volumes"] = json!([]), "/containers/0/volumeMounts/0/name"),
             (
                 "cpu request",
                 |p| {
-                    p["containers"][0]["resources"]["requests"]
-                        .as_object_mut()
-                        .expect("requests")
-                        .remove("cpu");
+                    p["containers"][0]["resources"]["requests"].as_object_mut().expect("requests").remove("cpu");
                 },
                 "/containers/0/resources/requests/cpu",
             ),
             (
                 "memory request",
                 |p| {
-                    p["containers"][0]["resources"]["requests"]
-                        .as_object_mut()
-                        .expect("requests")
-                        .remove("memory");
+                    p["containers"][0]["resources"]["requests"].as_object_mut().expect("requests").remove("memory");
                 },
                 "/containers/0/resources/requests/memory",
             ),
@@ -474,11 +389,7 @@ mod tests {
                 |p| p["containers"][0]["resources"]["limits"] = json!({"cpu": "1"}),
                 "/containers/0/resources/limits/memory",
             ),
-            (
-                "token",
-                |p| p["automountServiceAccountToken"] = json!(true),
-                "/automountServiceAccountToken",
-            ),
+            ("token", |p| p["automountServiceAccountToken"] = json!(true), "/automountServiceAccountToken"),
             (
                 "privileged",
                 |p| p["containers"][0]["securityContext"]["privileged"] = json!(true),
@@ -486,19 +397,14 @@ mod tests {
             ),
         ];
         for (name, breaks, pointer) in cases {
-            for (object, pod_at) in [
-                (deployment(), "/spec/template/spec"),
-                (cronjob(), "/spec/jobTemplate/spec/template/spec"),
-            ] {
+            for (object, pod_at) in
+                [(deployment(), "/spec/template/spec"), (cronjob(), "/spec/jobTemplate/spec/template/spec")]
+            {
                 let mut object = object;
                 breaks(object.pointer_mut(pod_at).expect("pod spec"));
                 let got = baseline(&object);
                 let pointers: Vec<&str> = got.iter().map(|v| v.pointer.as_str()).collect();
-                assert_eq!(
-                    pointers,
-                    vec![format!("{pod_at}{pointer}")],
-                    "{name}: {got:?}"
-                );
+                assert_eq!(pointers, vec![format!("{pod_at}{pointer}")], "{name}: {got:?}");
             }
         }
     }
@@ -506,17 +412,11 @@ mod tests {
     #[test]
     fn init_containers_are_checked() {
         let mut d = deployment();
-        d["spec"]["template"]["spec"]["initContainers"] =
-            json!([{"name": "migrate", "image": "i"}]);
+        d["spec"]["template"]["spec"]["initContainers"] = json!([{"name": "migrate", "image": "i"}]);
         let got = baseline(&d);
         // 9 container settings minus the two it inherits from the pod securityContext.
         assert_eq!(got.len(), 7, "{got:?}");
-        assert!(
-            got.iter().all(|v| v
-                .pointer
-                .starts_with("/spec/template/spec/initContainers/0/")),
-            "{got:?}"
-        );
+        assert!(got.iter().all(|v| v.pointer.starts_with("/spec/template/spec/initContainers/0/")), "{got:?}");
     }
 
     #[test]
@@ -535,13 +435,7 @@ mod tests {
     #[test]
     fn workload_without_pod_spec() {
         let job = json!({"kind": "Job", "metadata": {"labels": labels()}, "spec": {}});
-        assert_eq!(
-            baseline(&job),
-            vec![Violation::new(
-                "/spec/template/spec",
-                "missing pod spec of `Job`"
-            )]
-        );
+        assert_eq!(baseline(&job), vec![Violation::new("/spec/template/spec", "missing pod spec of `Job`")]);
     }
 
     #[test]
@@ -550,12 +444,6 @@ mod tests {
         assert_eq!(baseline(&pod), vec![]);
         let mut host = pod.clone();
         host["spec"]["hostNetwork"] = json!(true);
-        assert_eq!(
-            baseline(&host),
-            vec![Violation::new(
-                "/spec/hostNetwork",
-                "`hostNetwork` must not be true"
-            )]
-        );
+        assert_eq!(baseline(&host), vec![Violation::new("/spec/hostNetwork", "`hostNetwork` must not be true")]);
     }
 }

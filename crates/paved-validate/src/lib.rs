@@ -38,10 +38,7 @@ pub struct Violation {
 
 impl Violation {
     pub(crate) fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            pointer: pointer.into(),
-            message: message.into(),
-        }
+        Self { pointer: pointer.into(), message: message.into() }
     }
 }
 
@@ -90,10 +87,7 @@ mod tests {
 
     #[test]
     fn pointer_tokens_are_escaped() {
-        assert_eq!(
-            escape_token("app.kubernetes.io/name"),
-            "app.kubernetes.io~1name"
-        );
+        assert_eq!(escape_token("app.kubernetes.io/name"), "app.kubernetes.io~1name");
         assert_eq!(escape_token("a~b"), "a~0b");
     }
 

@@ -25,10 +25,7 @@ pub(crate) fn violations(error: &ValidationError<'_>, prefix: &str) -> Vec<Viola
         | ValidationErrorKind::UnevaluatedProperties { unexpected } => unexpected
             .iter()
             .map(|field| {
-                Violation::new(
-                    format!("{pointer}/{}", escape_token(field)),
-                    format!("unknown field `{field}`"),
-                )
+                Violation::new(format!("{pointer}/{}", escape_token(field)), format!("unknown field `{field}`"))
             })
             .collect(),
         kind => vec![Violation::new(pointer, message(error, kind))],
@@ -39,11 +36,7 @@ fn message(error: &ValidationError<'_>, kind: &ValidationErrorKind) -> String {
     let instance: &Value = error.instance();
     match kind {
         ValidationErrorKind::Type { kind } => {
-            format!(
-                "expected {}, found {}",
-                expected_types(kind),
-                describe(instance)
-            )
+            format!("expected {}, found {}", expected_types(kind), describe(instance))
         }
         ValidationErrorKind::Required { property } => match property.as_str() {
             Some(name) => format!("missing required field `{name}`"),
@@ -58,11 +51,7 @@ fn message(error: &ValidationError<'_>, kind: &ValidationErrorKind) -> String {
             None => format!("expected one of {options}, found {}", literal(instance)),
         },
         ValidationErrorKind::Constant { expected_value } => {
-            format!(
-                "expected {}, found {}",
-                literal(expected_value),
-                literal(instance)
-            )
+            format!("expected {}, found {}", literal(expected_value), literal(instance))
         }
         ValidationErrorKind::Minimum { limit } => {
             format!("must be at least {limit}, found {instance}")
@@ -77,16 +66,10 @@ fn message(error: &ValidationError<'_>, kind: &ValidationErrorKind) -> String {
             format!("must be less than {limit}, found {instance}")
         }
         ValidationErrorKind::MinLength { limit } => {
-            format!(
-                "must be at least {limit} characters long, found {}",
-                literal(instance)
-            )
+            format!("must be at least {limit} characters long, found {}", literal(instance))
         }
         ValidationErrorKind::MaxLength { limit } => {
-            format!(
-                "must be at most {limit} characters long, found {}",
-                literal(instance)
-            )
+            format!("must be at most {limit} characters long, found {}", literal(instance))
         }
         ValidationErrorKind::MinItems { limit } => format!("must have at least {limit} items"),
         ValidationErrorKind::MaxItems { limit } => format!("must have at most {limit} items"),
@@ -97,10 +80,7 @@ fn message(error: &ValidationError<'_>, kind: &ValidationErrorKind) -> String {
             format!("must have at most {limit} fields")
         }
         ValidationErrorKind::Pattern { pattern } => {
-            format!(
-                "{} does not match the pattern `{pattern}`",
-                literal(instance)
-            )
+            format!("{} does not match the pattern `{pattern}`", literal(instance))
         }
         ValidationErrorKind::Format { format } => {
             format!("{} is not a valid `{format}`", literal(instance))
@@ -111,9 +91,7 @@ fn message(error: &ValidationError<'_>, kind: &ValidationErrorKind) -> String {
         ValidationErrorKind::OneOfNotValid { context } => alternatives(error, context, true),
         // The Kubernetes int-or-string and quantity schemas are `oneOf` two nullable types,
         // so `null` matches both: say what is actually wrong.
-        ValidationErrorKind::OneOfMultipleValid { .. } if instance.is_null() => {
-            "must not be null".to_owned()
-        }
+        ValidationErrorKind::OneOfMultipleValid { .. } if instance.is_null() => "must not be null".to_owned(),
         ValidationErrorKind::OneOfMultipleValid { .. } => {
             "matches more than one of the mutually exclusive forms allowed here".to_owned()
         }
@@ -125,20 +103,13 @@ fn message(error: &ValidationError<'_>, kind: &ValidationErrorKind) -> String {
 /// Explains an `anyOf`/`oneOf` that no branch matched. Kubernetes schemas use these for
 /// int-or-string and quantity fields (every branch a type error: "expected integer or
 /// string"), Cilium for "at least one of these fields" (every branch a missing field).
-fn alternatives(
-    error: &ValidationError<'_>,
-    branches: &[Vec<ValidationError<'static>>],
-    exactly_one: bool,
-) -> String {
+fn alternatives(error: &ValidationError<'_>, branches: &[Vec<ValidationError<'static>>], exactly_one: bool) -> String {
     let here = error.instance_path();
     let all_here = |pick: &dyn Fn(&ValidationErrorKind) -> bool| {
         !branches.is_empty()
-            && branches.iter().all(|branch| {
-                !branch.is_empty()
-                    && branch
-                        .iter()
-                        .all(|e| e.instance_path() == here && pick(e.kind()))
-            })
+            && branches
+                .iter()
+                .all(|branch| !branch.is_empty() && branch.iter().all(|e| e.instance_path() == here && pick(e.kind())))
     };
 
     if all_here(&|k| matches!(k, ValidationErrorKind::Type { .. })) {
@@ -149,11 +120,7 @@ fn alternatives(
             }
         }
         let types = without_redundant_null(dedup_keep_order(types));
-        return format!(
-            "expected {}, found {}",
-            types.join(" or "),
-            describe(error.instance())
-        );
+        return format!("expected {}, found {}", types.join(" or "), describe(error.instance()));
     }
 
     if all_here(&|k| matches!(k, ValidationErrorKind::Required { .. })) {
@@ -164,11 +131,7 @@ fn alternatives(
             }
         }
         let fields = dedup_keep_order(fields);
-        let how_many = if exactly_one {
-            "exactly one"
-        } else {
-            "at least one"
-        };
+        let how_many = if exactly_one { "exactly one" } else { "at least one" };
         return format!("must set {how_many} of {}", fields.join(", "));
     }
 
@@ -182,11 +145,7 @@ fn alternatives(
                 .flat_map(|e| violations(e, ""))
                 .map(|v| {
                     let relative = v.pointer.strip_prefix(here.as_str()).unwrap_or(&v.pointer);
-                    if relative.is_empty() {
-                        v.message
-                    } else {
-                        format!("{relative}: {}", v.message)
-                    }
+                    if relative.is_empty() { v.message } else { format!("{relative}: {}", v.message) }
                 })
                 .collect();
             parts.sort();
@@ -194,10 +153,7 @@ fn alternatives(
             format!("({}) {}", i + 1, parts.join(", "))
         })
         .collect();
-    format!(
-        "matches none of the forms allowed here: {}",
-        forms.join("; ")
-    )
+    format!("matches none of the forms allowed here: {}", forms.join("; "))
 }
 
 fn expected_types(kind: &TypeKind) -> String {
@@ -214,11 +170,7 @@ fn type_names(kind: &TypeKind) -> Vec<&'static str> {
 /// The Kubernetes schemas mark every field `["<type>", "null"]` (the OpenAPI `nullable`
 /// conversion); saying "expected integer or null" adds nothing for a rendered manifest.
 fn without_redundant_null(types: Vec<&'static str>) -> Vec<&'static str> {
-    if types.len() > 1 {
-        types.into_iter().filter(|t| *t != "null").collect()
-    } else {
-        types
-    }
+    if types.len() > 1 { types.into_iter().filter(|t| *t != "null").collect() } else { types }
 }
 
 fn dedup_keep_order<T: PartialEq>(items: Vec<T>) -> Vec<T> {
@@ -276,27 +228,15 @@ mod tests {
 
     fn check(schema: Value, instance: Value) -> Vec<Violation> {
         let validator = jsonschema::validator_for(&schema).expect("test schema compiles");
-        let mut out: Vec<Violation> = validator
-            .iter_errors(&instance)
-            .flat_map(|e| violations(&e, ""))
-            .collect();
+        let mut out: Vec<Violation> = validator.iter_errors(&instance).flat_map(|e| violations(&e, "")).collect();
         out.sort();
         out
     }
 
     #[test]
     fn type_error_names_expected_and_found() {
-        let v = check(
-            json!({"properties": {"n": {"type": ["integer", "null"]}}}),
-            json!({"n": "x"}),
-        );
-        assert_eq!(
-            v,
-            vec![Violation::new(
-                "/n",
-                r#"expected integer, found string "x""#
-            )]
-        );
+        let v = check(json!({"properties": {"n": {"type": ["integer", "null"]}}}), json!({"n": "x"}));
+        assert_eq!(v, vec![Violation::new("/n", r#"expected integer, found string "x""#)]);
     }
 
     #[test]
@@ -305,39 +245,21 @@ mod tests {
             {"type": ["string", "null"]}, {"type": ["integer", "null"]}
         ]}}});
         let v = check(schema, json!({"port": true}));
-        assert_eq!(
-            v,
-            vec![Violation::new(
-                "/port",
-                "expected string or integer, found boolean true"
-            )]
-        );
+        assert_eq!(v, vec![Violation::new("/port", "expected string or integer, found boolean true")]);
     }
 
     #[test]
     fn any_of_required_lists_the_fields() {
         let schema = json!({"anyOf": [{"required": ["ingress"]}, {"required": ["egress"]}]});
         let v = check(schema, json!({}));
-        assert_eq!(
-            v,
-            vec![Violation::new(
-                "",
-                "must set at least one of `ingress`, `egress`"
-            )]
-        );
+        assert_eq!(v, vec![Violation::new("", "must set at least one of `ingress`, `egress`")]);
     }
 
     #[test]
     fn unknown_fields_get_their_own_pointer() {
         let schema = json!({"properties": {"a": {}}, "additionalProperties": false});
         let v = check(schema, json!({"a": 1, "b/c": 2, "d": 3}));
-        assert_eq!(
-            v,
-            vec![
-                Violation::new("/b~1c", "unknown field `b/c`"),
-                Violation::new("/d", "unknown field `d`"),
-            ]
-        );
+        assert_eq!(v, vec![Violation::new("/b~1c", "unknown field `b/c`"), Violation::new("/d", "unknown field `d`"),]);
     }
 
     #[test]
@@ -350,10 +272,7 @@ mod tests {
         assert_eq!(
             v,
             vec![
-                Violation::new(
-                    "/policy",
-                    "expected one of `Always`, `Never`, found `Sometimes`"
-                ),
+                Violation::new("/policy", "expected one of `Always`, `Never`, found `Sometimes`"),
                 Violation::new("/replicas", "must be at least 0, found -1"),
             ]
         );
@@ -362,9 +281,6 @@ mod tests {
     #[test]
     fn long_strings_are_cut() {
         let long = "x".repeat(100);
-        assert_eq!(
-            describe(&json!(long)).chars().count(),
-            "string \"\"".len() + 61
-        );
+        assert_eq!(describe(&json!(long)).chars().count(), "string \"\"".len() + 61);
     }
 }

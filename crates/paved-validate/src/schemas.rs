@@ -30,11 +30,7 @@ struct KindFile {
 }
 
 const fn kind(api_version: &'static str, kind: &'static str, file: &'static str) -> KindFile {
-    KindFile {
-        api_version,
-        kind,
-        file,
-    }
+    KindFile { api_version, kind, file }
 }
 
 /// The Kubernetes kinds paved renders, by the file name `kubernetes-validate` gives them
@@ -44,32 +40,12 @@ const fn kind(api_version: &'static str, kind: &'static str, file: &'static str)
 const KUBERNETES_KINDS: &[KindFile] = &[
     kind("apps/v1", "Deployment", "deployment-apps-v1.json"),
     kind("apps/v1", "StatefulSet", "statefulset-apps-v1.json"),
-    kind(
-        "autoscaling/v2",
-        "HorizontalPodAutoscaler",
-        "horizontalpodautoscaler-autoscaling-v2.json",
-    ),
+    kind("autoscaling/v2", "HorizontalPodAutoscaler", "horizontalpodautoscaler-autoscaling-v2.json"),
     kind("batch/v1", "CronJob", "cronjob-batch-v1.json"),
-    kind(
-        "networking.k8s.io/v1",
-        "Ingress",
-        "ingress-networking-v1.json",
-    ),
-    kind(
-        "networking.k8s.io/v1",
-        "NetworkPolicy",
-        "networkpolicy-networking-v1.json",
-    ),
-    kind(
-        "policy/v1",
-        "PodDisruptionBudget",
-        "poddisruptionbudget-policy-v1.json",
-    ),
-    kind(
-        "rbac.authorization.k8s.io/v1",
-        "RoleBinding",
-        "rolebinding-rbac-v1.json",
-    ),
+    kind("networking.k8s.io/v1", "Ingress", "ingress-networking-v1.json"),
+    kind("networking.k8s.io/v1", "NetworkPolicy", "networkpolicy-networking-v1.json"),
+    kind("policy/v1", "PodDisruptionBudget", "poddisruptionbudget-policy-v1.json"),
+    kind("rbac.authorization.k8s.io/v1", "RoleBinding", "rolebinding-rbac-v1.json"),
     kind("v1", "ConfigMap", "configmap-v1.json"),
     kind("v1", "LimitRange", "limitrange-v1.json"),
     kind("v1", "Namespace", "namespace-v1.json"),
@@ -80,31 +56,11 @@ const KUBERNETES_KINDS: &[KindFile] = &[
 
 /// The custom resources paved renders, by datree's file name (`<group>_<kind>_<version>.json`).
 const CRD_KINDS: &[KindFile] = &[
-    kind(
-        "argoproj.io/v1alpha1",
-        "AppProject",
-        "argoproj.io_appproject_v1alpha1.json",
-    ),
-    kind(
-        "argoproj.io/v1alpha1",
-        "Application",
-        "argoproj.io_application_v1alpha1.json",
-    ),
-    kind(
-        "cilium.io/v2",
-        "CiliumClusterwideNetworkPolicy",
-        "cilium.io_ciliumclusterwidenetworkpolicy_v2.json",
-    ),
-    kind(
-        "cilium.io/v2",
-        "CiliumNetworkPolicy",
-        "cilium.io_ciliumnetworkpolicy_v2.json",
-    ),
-    kind(
-        "monitoring.coreos.com/v1",
-        "ServiceMonitor",
-        "monitoring.coreos.com_servicemonitor_v1.json",
-    ),
+    kind("argoproj.io/v1alpha1", "AppProject", "argoproj.io_appproject_v1alpha1.json"),
+    kind("argoproj.io/v1alpha1", "Application", "argoproj.io_application_v1alpha1.json"),
+    kind("cilium.io/v2", "CiliumClusterwideNetworkPolicy", "cilium.io_ciliumclusterwidenetworkpolicy_v2.json"),
+    kind("cilium.io/v2", "CiliumNetworkPolicy", "cilium.io_ciliumnetworkpolicy_v2.json"),
+    kind("monitoring.coreos.com/v1", "ServiceMonitor", "monitoring.coreos.com_servicemonitor_v1.json"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,12 +161,7 @@ impl SchemaSet {
         });
         let mut slots: Vec<Slot> = kubernetes.chain(crds).collect();
         slots.sort_by_key(|s| (s.api_version, s.kind));
-        Self {
-            version,
-            slots,
-            definitions: OnceLock::new(),
-            object_meta: OnceLock::new(),
-        }
+        Self { version, slots, definitions: OnceLock::new(), object_meta: OnceLock::new() }
     }
 
     /// The set for a Kubernetes minor version like `"1.31"` (a leading `v` and a patch
@@ -232,12 +183,10 @@ impl SchemaSet {
             _ => trimmed.to_owned(),
         };
         let sets = all_sets();
-        sets.iter()
-            .find(|s| s.version == minor)
-            .ok_or_else(|| Error::UnknownKubernetesVersion {
-                requested: kube_version.to_owned(),
-                known: sets.iter().map(|s| s.version.to_owned()).collect(),
-            })
+        sets.iter().find(|s| s.version == minor).ok_or_else(|| Error::UnknownKubernetesVersion {
+            requested: kube_version.to_owned(),
+            known: sets.iter().map(|s| s.version.to_owned()).collect(),
+        })
     }
 
     /// The Kubernetes minor version of this set, e.g. `"1.31"`.
@@ -260,10 +209,7 @@ impl SchemaSet {
     /// and `metadata` against the Kubernetes `ObjectMeta` schema of this version.
     pub fn validate(&self, object: &Value) -> Vec<Violation> {
         let Some(map) = object.as_object() else {
-            return vec![Violation::new(
-                "",
-                format!("expected an object, found {}", message::describe(object)),
-            )];
+            return vec![Violation::new("", format!("expected an object, found {}", message::describe(object)))];
         };
         let mut problems = Vec::new();
         let mut text_field = |name: &str| match map.get(name) {
@@ -276,10 +222,7 @@ impl SchemaSet {
                 None
             }
             None => {
-                problems.push(Violation::new(
-                    "",
-                    format!("missing required field `{name}`"),
-                ));
+                problems.push(Violation::new("", format!("missing required field `{name}`")));
                 None
             }
         };
@@ -288,11 +231,7 @@ impl SchemaSet {
             return normalise(problems);
         };
 
-        let Some(slot) = self
-            .slots
-            .iter()
-            .find(|s| s.api_version == api_version && s.kind == kind)
-        else {
+        let Some(slot) = self.slots.iter().find(|s| s.api_version == api_version && s.kind == kind) else {
             return vec![self.unknown_kind(api_version, kind)];
         };
         let compiled = match slot.compiled(self) {
@@ -300,39 +239,24 @@ impl SchemaSet {
             Err(reason) => {
                 return vec![Violation::new(
                     "",
-                    format!(
-                        "the vendored schema of `{api_version}` `{kind}` cannot be used: {reason}"
-                    ),
+                    format!("the vendored schema of `{api_version}` `{kind}` cannot be used: {reason}"),
                 )];
             }
         };
 
-        problems.extend(
-            compiled
-                .validator
-                .iter_errors(object)
-                .flat_map(|e| message::violations(&e, "")),
-        );
+        problems.extend(compiled.validator.iter_errors(object).flat_map(|e| message::violations(&e, "")));
         if let Some(fields) = &compiled.top_level_fields {
             problems.extend(
                 map.keys()
                     .filter(|k| !fields.contains(k.as_str()))
-                    .map(|k| {
-                        Violation::new(
-                            format!("/{}", escape_token(k)),
-                            format!("unknown field `{k}`"),
-                        )
-                    }),
+                    .map(|k| Violation::new(format!("/{}", escape_token(k)), format!("unknown field `{k}`"))),
             );
         }
         if slot.origin == Origin::Crd {
             if let Some(metadata) = map.get("metadata").filter(|m| m.is_object()) {
                 match self.object_meta() {
-                    Ok(validator) => problems.extend(
-                        validator
-                            .iter_errors(metadata)
-                            .flat_map(|e| message::violations(&e, "/metadata")),
-                    ),
+                    Ok(validator) => problems
+                        .extend(validator.iter_errors(metadata).flat_map(|e| message::violations(&e, "/metadata"))),
                     Err(reason) => problems.push(Violation::new(
                         "/metadata",
                         format!("the vendored `ObjectMeta` schema cannot be used: {reason}"),
@@ -346,12 +270,8 @@ impl SchemaSet {
     /// Says which kinds are known. When the kind exists under another apiVersion (the usual
     /// mistake: `extensions/v1beta1` Ingress), points at `apiVersion` and names the right one.
     fn unknown_kind(&self, api_version: &str, kind: &str) -> Violation {
-        let same_kind: Vec<String> = self
-            .slots
-            .iter()
-            .filter(|s| s.kind == kind)
-            .map(|s| format!("`{}`", s.api_version))
-            .collect();
+        let same_kind: Vec<String> =
+            self.slots.iter().filter(|s| s.kind == kind).map(|s| format!("`{}`", s.api_version)).collect();
         if !same_kind.is_empty() {
             return Violation::new(
                 "/apiVersion",
@@ -362,11 +282,7 @@ impl SchemaSet {
                 ),
             );
         }
-        let known: Vec<String> = self
-            .slots
-            .iter()
-            .map(|s| format!("`{} {}`", s.api_version, s.kind))
-            .collect();
+        let known: Vec<String> = self.slots.iter().map(|s| format!("`{} {}`", s.api_version, s.kind)).collect();
         Violation::new(
             "/kind",
             format!(
@@ -381,11 +297,9 @@ impl SchemaSet {
         self.definitions
             .get_or_init(|| {
                 let path = format!("v{}/{DEFINITIONS_FILE}", self.version);
-                let file = KUBERNETES
-                    .get_file(&path)
-                    .ok_or_else(|| format!("`{path}` is not vendored"))?;
-                let contents: Value = serde_json::from_slice(file.contents())
-                    .map_err(|e| format!("`{path}` is not valid JSON: {e}"))?;
+                let file = KUBERNETES.get_file(&path).ok_or_else(|| format!("`{path}` is not vendored"))?;
+                let contents: Value =
+                    serde_json::from_slice(file.contents()).map_err(|e| format!("`{path}` is not valid JSON: {e}"))?;
                 let id = contents
                     .get("$id")
                     .and_then(Value::as_str)
@@ -423,54 +337,32 @@ impl SchemaSet {
 
 impl Slot {
     fn new(file: &KindFile, origin: Origin, source: &'static [u8]) -> Self {
-        Self {
-            api_version: file.api_version,
-            kind: file.kind,
-            origin,
-            source,
-            compiled: OnceLock::new(),
-        }
+        Self { api_version: file.api_version, kind: file.kind, origin, source, compiled: OnceLock::new() }
     }
 
     fn compiled(&self, set: &SchemaSet) -> Result<&Compiled, String> {
-        self.compiled
-            .get_or_init(|| self.compile(set))
-            .as_ref()
-            .map_err(Clone::clone)
+        self.compiled.get_or_init(|| self.compile(set)).as_ref().map_err(Clone::clone)
     }
 
     fn compile(&self, set: &SchemaSet) -> Result<Compiled, String> {
-        let schema: Value =
-            serde_json::from_slice(self.source).map_err(|e| format!("not valid JSON: {e}"))?;
+        let schema: Value = serde_json::from_slice(self.source).map_err(|e| format!("not valid JSON: {e}"))?;
         // Kubernetes files declare draft 2020-12; CRD files declare nothing, and 2020-12 is
         // also what their OpenAPI v3 keywords mean. Pinned so a change of the crate's default
         // cannot change results. `offline()`: a reference outside the registry is an error,
         // never a download (the crate is built without its HTTP and file resolvers, too).
-        let options = jsonschema::options()
-            .with_draft(Draft::Draft202012)
-            .offline();
+        let options = jsonschema::options().with_draft(Draft::Draft202012).offline();
         match self.origin {
             Origin::Kubernetes => {
                 let definitions = set.definitions()?;
-                let validator = options
-                    .with_registry(&definitions.registry)
-                    .build(&schema)
-                    .map_err(|e| e.to_string())?;
-                Ok(Compiled {
-                    validator,
-                    top_level_fields: None,
-                })
+                let validator =
+                    options.with_registry(&definitions.registry).build(&schema).map_err(|e| e.to_string())?;
+                Ok(Compiled { validator, top_level_fields: None })
             }
             Origin::Crd => {
-                let top_level_fields = schema
-                    .get("properties")
-                    .and_then(Value::as_object)
-                    .map(|p| p.keys().cloned().collect());
+                let top_level_fields =
+                    schema.get("properties").and_then(Value::as_object).map(|p| p.keys().cloned().collect());
                 let validator = options.build(&schema).map_err(|e| e.to_string())?;
-                Ok(Compiled {
-                    validator,
-                    top_level_fields,
-                })
+                Ok(Compiled { validator, top_level_fields })
             }
         }
     }
@@ -498,22 +390,10 @@ mod tests {
     #[test]
     fn versions_are_looked_up_by_minor() {
         assert_eq!(set().kube_version(), "1.31");
-        assert!(std::ptr::eq(
-            set(),
-            SchemaSet::for_version("v1.31.4").expect("patch is ignored")
-        ));
+        assert!(std::ptr::eq(set(), SchemaSet::for_version("v1.31.4").expect("patch is ignored")));
         let err = SchemaSet::for_version("1.12").expect_err("1.12 is not vendored");
-        assert_eq!(
-            err,
-            Error::UnknownKubernetesVersion {
-                requested: "1.12".into(),
-                known: vec!["1.31".into()]
-            }
-        );
-        assert!(
-            err.to_string().contains("vendored versions: `1.31`"),
-            "{err}"
-        );
+        assert_eq!(err, Error::UnknownKubernetesVersion { requested: "1.12".into(), known: vec!["1.31".into()] });
+        assert!(err.to_string().contains("vendored versions: `1.31`"), "{err}");
     }
 
     /// Every table entry is vendored, is the kind its file claims, and nothing vendored is
@@ -521,19 +401,13 @@ mod tests {
     #[test]
     fn tables_match_the_vendored_files() {
         let kinds = set().kinds();
-        assert_eq!(
-            kinds.len(),
-            KUBERNETES_KINDS.len() + CRD_KINDS.len(),
-            "{kinds:?}"
-        );
+        assert_eq!(kinds.len(), KUBERNETES_KINDS.len() + CRD_KINDS.len(), "{kinds:?}");
         let mut sorted = kinds.clone();
         sorted.sort();
         assert_eq!(kinds, sorted);
 
         for k in KUBERNETES_KINDS {
-            let file = KUBERNETES
-                .get_file(format!("v1.31/{}", k.file))
-                .expect("listed file is vendored");
+            let file = KUBERNETES.get_file(format!("v1.31/{}", k.file)).expect("listed file is vendored");
             let schema: Value = serde_json::from_slice(file.contents()).expect("valid JSON");
             let gvk = &schema["x-kubernetes-group-version-kind"][0];
             let group = gvk["group"].as_str().expect("group");
@@ -542,10 +416,7 @@ mod tests {
             } else {
                 format!("{group}/{}", gvk["version"].as_str().expect("version"))
             };
-            assert_eq!(
-                (api_version.as_str(), gvk["kind"].as_str()),
-                (k.api_version, Some(k.kind))
-            );
+            assert_eq!((api_version.as_str(), gvk["kind"].as_str()), (k.api_version, Some(k.kind)));
         }
         let vendored: BTreeSet<&str> = KUBERNETES
             .get_dir("v1.31")
@@ -557,19 +428,13 @@ mod tests {
         let listed: BTreeSet<&str> = KUBERNETES_KINDS.iter().map(|k| k.file).collect();
         assert_eq!(vendored, listed);
 
-        let vendored: BTreeSet<&str> = CRDS
-            .files()
-            .filter_map(|f| f.path().to_str())
-            .filter(|n| n.ends_with(".json"))
-            .collect();
+        let vendored: BTreeSet<&str> =
+            CRDS.files().filter_map(|f| f.path().to_str()).filter(|n| n.ends_with(".json")).collect();
         let listed: BTreeSet<&str> = CRD_KINDS.iter().map(|k| k.file).collect();
         assert_eq!(vendored, listed);
         for k in CRD_KINDS {
             let (group, version) = k.api_version.split_once('/').expect("group/version");
-            assert_eq!(
-                k.file,
-                format!("{group}_{}_{version}.json", k.kind.to_lowercase())
-            );
+            assert_eq!(k.file, format!("{group}_{}_{version}.json", k.kind.to_lowercase()));
         }
     }
 
@@ -620,10 +485,7 @@ mod tests {
             set().validate(&d),
             vec![
                 Violation::new("/spec/replica", "unknown field `replica`"),
-                Violation::new(
-                    "/spec/template/spec/containers/0/imagePullPolicyy",
-                    "unknown field `imagePullPolicyy`"
-                ),
+                Violation::new("/spec/template/spec/containers/0/imagePullPolicyy", "unknown field `imagePullPolicyy`"),
             ]
         );
     }
@@ -648,16 +510,10 @@ mod tests {
     #[test]
     fn missing_required_field_is_reported() {
         let mut d = deployment();
-        d["spec"]["template"]["spec"]["containers"][0]
-            .as_object_mut()
-            .expect("container")
-            .remove("name");
+        d["spec"]["template"]["spec"]["containers"][0].as_object_mut().expect("container").remove("name");
         assert_eq!(
             set().validate(&d),
-            vec![Violation::new(
-                "/spec/template/spec/containers/0",
-                "missing required field `name`"
-            )]
+            vec![Violation::new("/spec/template/spec/containers/0", "missing required field `name`")]
         );
     }
 
@@ -698,28 +554,25 @@ mod tests {
         let mut d = deployment();
         d["spec"]["replicas"] = Value::Null;
         assert_eq!(set().validate(&d), vec![]);
-        d["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"]["port"] =
-            Value::Null;
+        d["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"]["port"] = Value::Null;
         assert_eq!(
             set().validate(&d),
-            vec![Violation::new(
-                "/spec/template/spec/containers/0/readinessProbe/httpGet/port",
-                "must not be null"
-            )]
+            vec![Violation::new("/spec/template/spec/containers/0/readinessProbe/httpGet/port", "must not be null")]
         );
     }
 
     #[test]
     fn unknown_kind_lists_what_is_known() {
-        let v = set()
-            .validate(&json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "x"}}));
+        let v = set().validate(&json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "x"}}));
         assert_eq!(pointers(&v), vec!["/kind"]);
-        assert!(v[0].message.starts_with("no schema vendored for `batch/v1 Job` (Kubernetes 1.31); known kinds: `apps/v1 Deployment`"), "{}", v[0].message);
         assert!(
-            v[0].message.contains("`cilium.io/v2 CiliumNetworkPolicy`"),
+            v[0].message.starts_with(
+                "no schema vendored for `batch/v1 Job` (Kubernetes 1.31); known kinds: `apps/v1 Deployment`"
+            ),
             "{}",
             v[0].message
         );
+        assert!(v[0].message.contains("`cilium.io/v2 CiliumNetworkPolicy`"), "{}", v[0].message);
 
         let v = set().validate(&json!({"apiVersion": "extensions/v1beta1", "kind": "Ingress"}));
         assert_eq!(
@@ -740,10 +593,7 @@ mod tests {
                 Violation::new("/kind", "expected string, found integer 3"),
             ]
         );
-        assert_eq!(
-            set().validate(&json!([])),
-            vec![Violation::new("", "expected an object, found array")]
-        );
+        assert_eq!(set().validate(&json!([])), vec![Violation::new("", "expected an object, found array")]);
     }
 
     #[test]
@@ -765,10 +615,7 @@ mod tests {
             "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "a"},
             "subjects": [{"kind": "Group", "name": "team"}]
         });
-        assert_eq!(
-            set().validate(&binding),
-            vec![Violation::new("", "missing required field `roleRef`")]
-        );
+        assert_eq!(set().validate(&binding), vec![Violation::new("", "missing required field `roleRef`")]);
     }
 
     // --- CRDs -------------------------------------------------------------------------
@@ -788,10 +635,7 @@ mod tests {
 
         let mut bad = policy.clone();
         bad["spec"]["ingres"] = json!([]);
-        assert_eq!(
-            set().validate(&bad),
-            vec![Violation::new("/spec/ingres", "unknown field `ingres`")]
-        );
+        assert_eq!(set().validate(&bad), vec![Violation::new("/spec/ingres", "unknown field `ingres`")]);
 
         // The schema's own alternatives: a rule needs a direction and a subject selector.
         let empty = json!({
@@ -801,14 +645,8 @@ mod tests {
         assert_eq!(
             set().validate(&empty),
             vec![
-                Violation::new(
-                    "/spec",
-                    "must set at least one of `ingress`, `ingressDeny`, `egress`, `egressDeny`"
-                ),
-                Violation::new(
-                    "/spec",
-                    "must set exactly one of `endpointSelector`, `nodeSelector`"
-                ),
+                Violation::new("/spec", "must set at least one of `ingress`, `ingressDeny`, `egress`, `egressDeny`"),
+                Violation::new("/spec", "must set exactly one of `endpointSelector`, `nodeSelector`"),
             ]
         );
     }
@@ -866,10 +704,7 @@ mod tests {
 
         let mut bad = app.clone();
         bad["spec"]["destinaton"] = bad["spec"]["destination"].take();
-        bad["spec"]
-            .as_object_mut()
-            .expect("spec")
-            .remove("destination");
+        bad["spec"].as_object_mut().expect("spec").remove("destination");
         assert_eq!(
             set().validate(&bad),
             vec![
@@ -897,10 +732,7 @@ mod tests {
         assert_eq!(
             set().validate(&bad),
             vec![
-                Violation::new(
-                    "/spec/destinations",
-                    r#"expected array, found string "payments-*""#
-                ),
+                Violation::new("/spec/destinations", r#"expected array, found string "payments-*""#),
                 Violation::new("/spec/sourceRepo", "unknown field `sourceRepo`"),
             ]
         );
@@ -918,10 +750,7 @@ mod tests {
         assert_eq!(
             set().validate(&monitor),
             vec![
-                Violation::new(
-                    "/metadata/annotations/n",
-                    "expected string, found integer 1"
-                ),
+                Violation::new("/metadata/annotations/n", "expected string, found integer 1"),
                 Violation::new("/metadata/label", "unknown field `label`"),
                 Violation::new("/specc", "unknown field `specc`"),
             ]
@@ -936,11 +765,7 @@ mod tests {
                 scope.spawn(|| assert_eq!(set.validate(&deployment()), vec![]));
             }
         });
-        let slot = set
-            .slots
-            .iter()
-            .find(|s| s.kind == "Deployment")
-            .expect("Deployment slot");
+        let slot = set.slots.iter().find(|s| s.kind == "Deployment").expect("Deployment slot");
         let first: *const Compiled = slot.compiled(set).expect("compiled");
         let again: *const Compiled = slot.compiled(set).expect("compiled");
         assert!(std::ptr::eq(first, again));
@@ -957,11 +782,7 @@ mod tests {
         let t = Instant::now();
         set.definitions().expect("definitions");
         let definitions = t.elapsed();
-        let slot = set
-            .slots
-            .iter()
-            .find(|s| s.kind == "Deployment")
-            .expect("Deployment slot");
+        let slot = set.slots.iter().find(|s| s.kind == "Deployment").expect("Deployment slot");
         let t = Instant::now();
         slot.compiled(set).expect("compiles");
         let compile = t.elapsed();
@@ -975,11 +796,7 @@ mod tests {
             assert!(set.validate(&d).is_empty());
         }
         let each = t.elapsed() / n;
-        let crd = set
-            .slots
-            .iter()
-            .find(|s| s.kind == "Application")
-            .expect("Application");
+        let crd = set.slots.iter().find(|s| s.kind == "Application").expect("Application");
         let t = Instant::now();
         crd.compiled(set).expect("compiles");
         let crd_compile = t.elapsed();

@@ -128,7 +128,8 @@ fn is_plain_safe(s: &str) -> bool {
         return false;
     };
     // Only a small set of characters, and never a space or a flow/comment indicator.
-    let charset = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'-' | b'@' | b'+' | b'=' | b':');
+    let charset =
+        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'-' | b'@' | b'+' | b'=' | b':');
     if !bytes.iter().all(|&b| charset(b)) {
         return false;
     }
@@ -146,10 +147,8 @@ fn is_plain_safe(s: &str) -> bool {
     }
     // YAML 1.1 booleans and nulls in any case (`Yes`, `OFF`, `y`, `N`, `Null`, `~`).
     let lower = s.to_ascii_lowercase();
-    !matches!(
-        lower.as_str(),
-        "y" | "n" | "yes" | "no" | "true" | "false" | "on" | "off" | "null" | "nan" | "inf"
-    ) && s != "="
+    !matches!(lower.as_str(), "y" | "n" | "yes" | "no" | "true" | "false" | "on" | "off" | "null" | "nan" | "inf")
+        && s != "="
 }
 
 fn write_double_quoted(s: &str, out: &mut String) {

@@ -19,10 +19,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_depth: 64,
-            max_nodes: 100_000,
-        }
+        Limits { max_depth: 64, max_nodes: 100_000 }
     }
 }
 
@@ -40,11 +37,7 @@ pub struct LoadError {
 pub fn load_one(source: &str, limits: Limits) -> Result<Node, LoadError> {
     let mut docs = load_all(source, limits)?;
     match docs.len() {
-        0 => Err(LoadError {
-            message: "the file is empty".into(),
-            span: Span::default(),
-            hint: None,
-        }),
+        0 => Err(LoadError { message: "the file is empty".into(), span: Span::default(), hint: None }),
         1 => Ok(docs.remove(0)),
         _ => Err(LoadError {
             message: "the file holds more than one YAML document".into(),
@@ -57,16 +50,11 @@ pub fn load_one(source: &str, limits: Limits) -> Result<Node, LoadError> {
 /// Load every document of a YAML stream. Documents that hold nothing but
 /// comments or a bare `null` are skipped.
 pub fn load_all(source: &str, limits: Limits) -> Result<Vec<Node>, LoadError> {
-    let mut loader = Loader {
-        lines: LineIndex::new(source),
-        limits,
-        anchors: HashMap::new(),
-        nodes: 0,
-    };
+    let mut loader = Loader { lines: LineIndex::new(source), limits, anchors: HashMap::new(), nodes: 0 };
     let mut parser = Parser::new_from_str(source);
     let mut docs = Vec::new();
     loop {
-        let (event, span) = loader.next(&mut parser)?;
+        let (event, _) = loader.next(&mut parser)?;
         match event {
             Event::StreamEnd => break,
             Event::DocumentStart(_) => {
@@ -113,11 +101,7 @@ impl Loader<'_> {
                     hint: None,
                 })
             }
-            None => Err(LoadError {
-                message: "unexpected end of input".into(),
-                span: Span::default(),
-                hint: None,
-            }),
+            None => Err(LoadError { message: "unexpected end of input".into(), span: Span::default(), hint: None }),
         }
     }
 
@@ -129,11 +113,7 @@ impl Loader<'_> {
     }
 
     fn error(&self, message: impl Into<String>, raw: RawSpan) -> LoadError {
-        LoadError {
-            message: message.into(),
-            span: self.span(raw),
-            hint: None,
-        }
+        LoadError { message: message.into(), span: self.span(raw), hint: None }
     }
 
     fn count(&mut self, n: usize, raw: RawSpan) -> Result<(), LoadError> {
@@ -200,10 +180,7 @@ impl Loader<'_> {
                     }
                     items.push(self.node(parser, event, span, depth + 1)?);
                 };
-                let span = Span {
-                    start: self.span(raw).start,
-                    end: self.span(end).end,
-                };
+                let span = Span { start: self.span(raw).start, end: self.span(end).end };
                 (Node { kind: NodeKind::Seq(items), span }, anchor)
             }
             Event::MappingStart(anchor, tag) => {
@@ -250,16 +227,9 @@ impl Loader<'_> {
                             )),
                         });
                     }
-                    entries.push(Entry {
-                        key,
-                        key_span: key_node.span,
-                        value,
-                    });
+                    entries.push(Entry { key, key_span: key_node.span, value });
                 };
-                let span = Span {
-                    start: self.span(raw).start,
-                    end: self.span(end).end,
-                };
+                let span = Span { start: self.span(raw).start, end: self.span(end).end };
                 (Node { kind: NodeKind::Map(entries), span }, anchor)
             }
             _ => return Err(self.error("unexpected YAML event", raw)),
@@ -417,22 +387,10 @@ impl<'s> LineIndex<'s> {
     fn pos(&self, line: usize, col: usize) -> Pos {
         let line = line.max(1);
         let Some(&start) = self.starts.get(line - 1) else {
-            return Pos {
-                line: line as u32,
-                column: col as u32 + 1,
-                offset: self.source.len(),
-            };
+            return Pos { line: line as u32, column: col as u32 + 1, offset: self.source.len() };
         };
         let rest = &self.source[start..];
-        let byte = rest
-            .char_indices()
-            .nth(col)
-            .map(|(i, _)| i)
-            .unwrap_or(rest.len());
-        Pos {
-            line: line as u32,
-            column: col as u32 + 1,
-            offset: start + byte,
-        }
+        let byte = rest.char_indices().nth(col).map(|(i, _)| i).unwrap_or(rest.len());
+        Pos { line: line as u32, column: col as u32 + 1, offset: start + byte }
     }
 }

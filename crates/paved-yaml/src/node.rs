@@ -143,10 +143,7 @@ impl Node {
                         None => entries.push(entry.clone()),
                     }
                 }
-                Node {
-                    kind: NodeKind::Map(entries),
-                    span: over.span,
-                }
+                Node { kind: NodeKind::Map(entries), span: over.span }
             }
             _ => over.clone(),
         }
@@ -159,17 +156,14 @@ impl Node {
             NodeKind::Null => Value::Null,
             NodeKind::Bool(b) => Value::Bool(*b),
             NodeKind::Int(i) => Value::from(*i),
-            NodeKind::Float(f) => serde_json::Number::from_f64(*f)
-                .map(Value::Number)
-                .unwrap_or_else(|| Value::String(f.to_string())),
+            NodeKind::Float(f) => {
+                serde_json::Number::from_f64(*f).map(Value::Number).unwrap_or_else(|| Value::String(f.to_string()))
+            }
             NodeKind::String(s) => Value::String(s.clone()),
             NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
-            NodeKind::Map(entries) => Value::Object(
-                entries
-                    .iter()
-                    .map(|e| (e.key.clone(), e.value.to_json()))
-                    .collect(),
-            ),
+            NodeKind::Map(entries) => {
+                Value::Object(entries.iter().map(|e| (e.key.clone(), e.value.to_json())).collect())
+            }
         }
     }
 }

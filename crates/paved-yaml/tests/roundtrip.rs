@@ -6,22 +6,83 @@ use serde_json::{Value, json};
 
 fn roundtrip(value: &Value) -> Value {
     let text = emit(value);
-    load_one(&text, Limits::default())
-        .unwrap_or_else(|e| panic!("emitted YAML does not load: {e}\n{text}"))
-        .to_json()
+    load_one(&text, Limits::default()).unwrap_or_else(|e| panic!("emitted YAML does not load: {e}\n{text}")).to_json()
 }
 
 #[test]
 fn hostile_strings_round_trip() {
     let strings = [
-        "", " ", "yes", "No", "ON", "off", "y", "N", "null", "Null", "~", "true", "False", "0777", "0x1F",
-        "1e3", "1_000", "1:20", "2024-01-01", ".5", "-1", "+1", ".inf", ".NaN", "-", "--", "---", "...",
-        "a: b", "a:b", "key:", "#comment", "a #b", "{{ .Values.x }}", "${{ parameters.x }}", "$(var)",
-        "$[ x ]", "line1\nline2", "line\r\n", "tab\there", "quote\"s", "single'q", "back\\slash",
-        "!!python/object:os.system", "&anchor", "*alias", "|", ">", "@at", "`tick`", "%percent",
-        "[a, b]", "{a: b}", "\u{0}nul", "\u{85}nel", "\u{2028}ls", "\u{feff}bom", "ünïcödé", "🚀",
-        "   leading", "trailing   ", "=", "<<", "?", "? x", "acr.bank.internal/team/app:1.2.3",
-        "Europe/Amsterdam", "/healthz", "//double", "100m", "128Mi",
+        "",
+        " ",
+        "yes",
+        "No",
+        "ON",
+        "off",
+        "y",
+        "N",
+        "null",
+        "Null",
+        "~",
+        "true",
+        "False",
+        "0777",
+        "0x1F",
+        "1e3",
+        "1_000",
+        "1:20",
+        "2024-01-01",
+        ".5",
+        "-1",
+        "+1",
+        ".inf",
+        ".NaN",
+        "-",
+        "--",
+        "---",
+        "...",
+        "a: b",
+        "a:b",
+        "key:",
+        "#comment",
+        "a #b",
+        "{{ .Values.x }}",
+        "${{ parameters.x }}",
+        "$(var)",
+        "$[ x ]",
+        "line1\nline2",
+        "line\r\n",
+        "tab\there",
+        "quote\"s",
+        "single'q",
+        "back\\slash",
+        "!!python/object:os.system",
+        "&anchor",
+        "*alias",
+        "|",
+        ">",
+        "@at",
+        "`tick`",
+        "%percent",
+        "[a, b]",
+        "{a: b}",
+        "\u{0}nul",
+        "\u{85}nel",
+        "\u{2028}ls",
+        "\u{feff}bom",
+        "ünïcödé",
+        "🚀",
+        "   leading",
+        "trailing   ",
+        "=",
+        "<<",
+        "?",
+        "? x",
+        "acr.bank.internal/team/app:1.2.3",
+        "Europe/Amsterdam",
+        "/healthz",
+        "//double",
+        "100m",
+        "128Mi",
     ];
     for s in strings {
         let value = json!({ "k": s, s: "key" });
@@ -33,8 +94,10 @@ fn hostile_strings_round_trip() {
 
 #[test]
 fn plain_strings_stay_plain() {
-    assert_eq!(emit(&json!({"name": "payments-api", "image": "acr.bank.internal/p/a:1.2"})),
-        "image: acr.bank.internal/p/a:1.2\nname: payments-api\n");
+    assert_eq!(
+        emit(&json!({"name": "payments-api", "image": "acr.bank.internal/p/a:1.2"})),
+        "image: acr.bank.internal/p/a:1.2\nname: payments-api\n"
+    );
     assert_eq!(emit(&json!({"v": "yes", "num": "8080", "q": "128Mi"})), "num: \"8080\"\nq: \"128Mi\"\nv: \"yes\"\n");
 }
 
@@ -45,7 +108,10 @@ fn structure_round_trips_with_sorted_keys() {
         "apiVersion": "v1", "nested": [[1, 2], [], [{"x": null}]], "f": 0.5, "b": false
     });
     let text = emit(&value);
-    assert_eq!(text, "apiVersion: v1\nb: false\nf: 0.5\nnested:\n  - - 1\n    - 2\n  - []\n  - - x: null\nspec:\n  containers:\n    - args: []\n      name: a\n      ports:\n        - containerPort: 8080\n  empty: {}\n");
+    assert_eq!(
+        text,
+        "apiVersion: v1\nb: false\nf: 0.5\nnested:\n  - - 1\n    - 2\n  - []\n  - - x: null\nspec:\n  containers:\n    - args: []\n      name: a\n      ports:\n        - containerPort: 8080\n  empty: {}\n"
+    );
     assert_eq!(roundtrip(&value), value);
 }
 
@@ -88,7 +154,8 @@ fn loader_reports_positions_and_problems() {
 
 #[test]
 fn scalars_resolve_by_the_core_schema() {
-    let node = load_one("a: yes\nb: 0o17\nc: 1.5\nd: ~\ne: '1'\nf: 0x10\ng: 12abc\n", Limits::default()).expect("loads");
+    let node =
+        load_one("a: yes\nb: 0o17\nc: 1.5\nd: ~\ne: '1'\nf: 0x10\ng: 12abc\n", Limits::default()).expect("loads");
     assert_eq!(node.to_json(), json!({"a": "yes", "b": 15, "c": 1.5, "d": null, "e": "1", "f": 16, "g": "12abc"}));
 }
 

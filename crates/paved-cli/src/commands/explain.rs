@@ -6,7 +6,10 @@ use crate::{Failure, Outcome};
 
 pub fn run(args: ExplainArgs) -> Outcome {
     let doc = paved_spec::explain(kind(args.file), &args.field).map_err(|known| {
-        let hint = match paved_spec::syntax::did_you_mean(args.field.rsplit('.').next().unwrap_or_default(), known.iter().map(String::as_str)) {
+        let hint = match paved_spec::syntax::did_you_mean(
+            args.field.rsplit('.').next().unwrap_or_default(),
+            known.iter().map(String::as_str),
+        ) {
             Some(close) => format!("did you mean `{close}`?"),
             None => format!("fields here: {}", known.join(", ")),
         };

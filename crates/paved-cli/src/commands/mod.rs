@@ -6,8 +6,8 @@ mod render;
 mod schema;
 mod validate;
 
-use crate::cli::{Cli, Command};
 use crate::Outcome;
+use crate::cli::{Cli, Command};
 
 pub fn run(cli: Cli) -> Outcome {
     match cli.command {

@@ -14,7 +14,10 @@ pub fn run(global: &Global, args: NewArgs) -> Outcome {
     syntax::dns_label(&args.name, 40).map_err(|p| problem("NAME", p))?;
     syntax::dns_label(&args.team, 63).map_err(|p| problem("--team", p))?;
     let pin = pin(&setup, &args.blueprint)?;
-    let blueprint = setup.catalog.resolve(&syntax::blueprint_ref(&pin).map_err(|p| problem("--blueprint", p))?).map_err(|p| problem("--blueprint", p))?;
+    let blueprint = setup
+        .catalog
+        .resolve(&syntax::blueprint_ref(&pin).map_err(|p| problem("--blueprint", p))?)
+        .map_err(|p| problem("--blueprint", p))?;
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from(&args.name));
     let path = dir.join("app.yaml");
     if path.exists() {
@@ -26,7 +29,10 @@ pub fn run(global: &Global, args: NewArgs) -> Outcome {
     if let Some(schema) = schema {
         text.push_str(&format!("# yaml-language-server: $schema={schema}\n"));
     }
-    text.push_str(&format!("name: {}\nteam: {}\nblueprint: {pin}\nimage: {registry}/{}/{}\n", args.name, args.team, args.team, args.name));
+    text.push_str(&format!(
+        "name: {}\nteam: {}\nblueprint: {pin}\nimage: {registry}/{}/{}\n",
+        args.name, args.team, args.team, args.name
+    ));
     let required = &blueprint.meta.fields.required;
     if required.contains("port") {
         text.push_str("port: 8080\n");
@@ -68,11 +74,13 @@ fn pin(setup: &Setup, wanted: &str) -> Result<String, Failure> {
         Some(major) => Ok(format!("{wanted}@{major}")),
         None => {
             let names: Vec<&str> = setup.catalog.iter().map(|b| b.meta.name.as_str()).collect();
-            let hint = syntax::did_you_mean(wanted, names.iter().copied()).map(|c| format!("did you mean `{c}`?")).unwrap_or_else(|| {
-                let mut names = names.clone();
-                names.dedup();
-                format!("the catalog has {}", names.join(", "))
-            });
+            let hint = syntax::did_you_mean(wanted, names.iter().copied())
+                .map(|c| format!("did you mean `{c}`?"))
+                .unwrap_or_else(|| {
+                    let mut names = names.clone();
+                    names.dedup();
+                    format!("the catalog has {}", names.join(", "))
+                });
             Err(Failure::Error(format!("--blueprint: unknown blueprint `{wanted}`\n\nhelp: {hint}")))
         }
     }

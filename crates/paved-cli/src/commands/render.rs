@@ -15,7 +15,9 @@ use crate::{Failure, Outcome, write};
 pub fn run(global: &Global, args: RenderArgs) -> Outcome {
     if let Some(o) = &args.output {
         if o != "-" {
-            return Err(Failure::Error(format!("`-o {o}`: only `-o -` (stdout) is supported; use `--out DIR` for a file tree")));
+            return Err(Failure::Error(format!(
+                "`-o {o}`: only `-o -` (stdout) is supported; use `--out DIR` for a file tree"
+            )));
         }
     }
     let image = image_override(&args)?;
@@ -68,7 +70,12 @@ pub fn chosen_environments(platform: &Platform, wanted: &[String]) -> Result<Vec
 
 /// Render every app in every chosen environment, in output order: environment
 /// (promotion order), then team and app.
-pub fn render_all(setup: &Setup, apps: &[ValidApp], envs: &[String], image: &ImageOverride) -> Result<Vec<Rendered>, Failure> {
+pub fn render_all(
+    setup: &Setup,
+    apps: &[ValidApp],
+    envs: &[String],
+    image: &ImageOverride,
+) -> Result<Vec<Rendered>, Failure> {
     let engine = Engine::new(&setup.catalog).map_err(|e| Failure::Error(e.to_string()))?;
     let mut rendered = Vec::new();
     for env in envs {
@@ -78,7 +85,12 @@ pub fn render_all(setup: &Setup, apps: &[ValidApp], envs: &[String], image: &Ima
             let Some((_, effective)) = app.environments.iter().find(|(name, _)| name == env) else { continue };
             let input = Input { app: effective, environment, platform: &setup.platform, blueprint, image };
             let objects = engine.render(&input).map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
-            rendered.push(Rendered { team: app.app.team.clone(), app: app.app.name.clone(), environment: env.clone(), objects });
+            rendered.push(Rendered {
+                team: app.app.team.clone(),
+                app: app.app.name.clone(),
+                environment: env.clone(),
+                objects,
+            });
         }
     }
     Ok(rendered)

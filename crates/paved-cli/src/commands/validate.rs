@@ -16,7 +16,8 @@ pub fn run(global: &Global, args: ValidateArgs) -> Outcome {
     let files = inputs::read_all(&inputs::discover(&args.paths)?)?;
     let count = files.len();
     let apps = setup.validate_apps(files, format)?;
-    let schemas = SchemaSet::for_version(&setup.platform.kubernetes_version).map_err(|e| Failure::Error(e.to_string()))?;
+    let schemas =
+        SchemaSet::for_version(&setup.platform.kubernetes_version).map_err(|e| Failure::Error(e.to_string()))?;
     let envs = chosen_environments(&setup.platform, &[])?;
     let rendered = render_all(&setup, &apps, &envs, &ImageOverride::default())?;
     let mut problems = Vec::new();
