@@ -33,11 +33,46 @@ fn compiled(kind: SchemaKind) -> &'static Compiled {
         SchemaKind::Platform => (&PLATFORM, || schemars::schema_for!(Platform).to_value()),
     };
     cell.get_or_init(|| {
-        let json = make();
+        let mut json = make();
+        drop_null(&mut json);
         #[allow(clippy::expect_used)]
         let validator = jsonschema::validator_for(&json).expect("generated schemas are valid JSON Schema");
         Compiled { json, validator }
     })
+}
+
+/// Optional fields may be left out, but never written empty: `port:` with
+/// nothing after it is a mistake, not a way to say "no port". schemars lets
+/// every `Option` be `null`; take that back out.
+fn drop_null(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    map.insert("type".into(), only);
+                }
+            }
+            for key in ["anyOf", "oneOf"] {
+                if let Some(Value::Array(branches)) = map.get_mut(key) {
+                    branches.retain(|b| b.get("type").and_then(Value::as_str) != Some("null"));
+                    if branches.len() == 1 {
+                        let only = branches.remove(0);
+                        map.remove(key);
+                        if let Value::Object(inner) = only {
+                            for (k, v) in inner {
+                                map.entry(k).or_insert(v);
+                            }
+                        }
+                    }
+                }
+            }
+            map.values_mut().for_each(drop_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null),
+        _ => {}
+    }
 }
 
 /// The schema as JSON data.

@@ -50,18 +50,7 @@ pub fn validate_app(
     resolve: &dyn Fn(&BlueprintRef) -> Result<BlueprintRules, Problem>,
 ) -> Result<ValidApp, Vec<Diagnostic>> {
     let file = Arc::new(file);
-    let root = match paved_yaml::load_one(&file.text, Limits::default()) {
-        Ok(root) => root,
-        Err(e) => {
-            return Err(vec![Diagnostic {
-                file: file.clone(),
-                span: e.span,
-                field: String::new(),
-                message: e.message,
-                hint: e.hint,
-            }]);
-        }
-    };
+    let root = load(&file, "an app file is a mapping with at least `name`, `team`, `blueprint` and `image`")?;
     let mut findings: Vec<(Span, Finding)> = Vec::new();
     let mut add = |node: &Node, list: Vec<Finding>| {
         for f in list {
@@ -191,18 +180,7 @@ pub fn validate_app(
 /// Load and check a platform file.
 pub fn validate_platform(file: SourceFile) -> Result<Platform, Vec<Diagnostic>> {
     let file = Arc::new(file);
-    let root = match paved_yaml::load_one(&file.text, Limits::default()) {
-        Ok(root) => root,
-        Err(e) => {
-            return Err(vec![Diagnostic {
-                file: file.clone(),
-                span: e.span,
-                field: String::new(),
-                message: e.message,
-                hint: e.hint,
-            }]);
-        }
-    };
+    let root = load(&file, "see `schemas/platform.schema.json` for the platform file's fields")?;
     let mut findings: Vec<(Span, Finding)> = Vec::new();
     let mut list = schema::check(SchemaKind::Platform, &root);
     list.extend(platform_rules(&root));
@@ -213,6 +191,21 @@ pub fn validate_platform(file: SourceFile) -> Result<Platform, Vec<Diagnostic>> 
         return Err(into_diagnostics(&file, &root, findings));
     }
     serde_json::from_value(root.to_json()).map_err(|e| vec![internal(&file, e.to_string())])
+}
+
+/// Parse the file; a YAML problem is the one diagnostic (nothing else can be
+/// checked), with a hint even when the parser has none.
+fn load(file: &Arc<SourceFile>, empty_hint: &str) -> Result<Node, Vec<Diagnostic>> {
+    paved_yaml::load_one(&file.text, Limits::default()).map_err(|e| {
+        let hint = e.hint.unwrap_or_else(|| {
+            if file.text.trim().is_empty() {
+                empty_hint.to_owned()
+            } else {
+                "YAML is indented with spaces (never tabs); quote values that hold `: `, `#` or start with a special character".into()
+            }
+        });
+        vec![Diagnostic { file: file.clone(), span: e.span, field: String::new(), message: e.message, hint: Some(hint) }]
+    })
 }
 
 fn internal(file: &Arc<SourceFile>, message: String) -> Diagnostic {

@@ -94,12 +94,17 @@ impl Loader<'_> {
             Some(Ok(pair)) => Ok(pair),
             Some(Err(e)) => {
                 let m = *e.marker();
-                let pos = self.lines.pos(m.line(), m.col());
-                Err(LoadError {
-                    message: format!("invalid YAML: {}", e.info()),
-                    span: Span { start: pos, end: pos },
-                    hint: None,
-                })
+                let mut pos = self.lines.pos(m.line(), m.col());
+                let mut hint = None;
+                // The parser reports a tab where the scalar before it started;
+                // point at the tab itself.
+                if e.info().contains("tab") {
+                    if let Some(i) = self.lines.source[pos.offset..].find('\t') {
+                        pos = self.lines.pos_of_offset(pos.offset + i);
+                        hint = Some("YAML is indented with spaces, never tabs".into());
+                    }
+                }
+                Err(LoadError { message: format!("invalid YAML: {}", e.info()), span: Span { start: pos, end: pos }, hint })
             }
             None => Err(LoadError { message: "unexpected end of input".into(), span: Span::default(), hint: None }),
         }
@@ -381,6 +386,14 @@ impl<'s> LineIndex<'s> {
         let mut starts = vec![0];
         starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex { starts, source }
+    }
+
+    /// The position of a byte offset.
+    fn pos_of_offset(&self, offset: usize) -> Pos {
+        let line = self.starts.partition_point(|&start| start <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = self.source.get(start..offset).map(|s| s.chars().count()).unwrap_or(0);
+        Pos { line: line as u32, column: column as u32 + 1, offset }
     }
 
     /// `line` counts from 1, `col` from 0 in characters.

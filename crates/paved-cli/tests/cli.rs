@@ -1,0 +1,222 @@
+//! The command line through the real binary: exit codes, output forms,
+//! determinism, the file tree, `new`, `schema` and `explain`.
+
+mod common;
+
+use std::fs;
+
+use common::paved;
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = paved().args(args).output().expect("runs");
+    assert!(out.status.success(), "paved {args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+fn exit_code(args: &[&str]) -> (i32, String) {
+    let out = paved().args(args).output().expect("runs");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn committed_schemas_are_fresh() {
+    for (args, file) in [(&["schema"][..], "schemas/app.schema.json"), (&["schema", "platform"][..], "schemas/platform.schema.json")] {
+        let generated = stdout_of(args);
+        let committed = fs::read_to_string(common::root().join(file)).expect("committed schema");
+        assert!(generated == committed, "{file} is stale: run `cargo run -p paved-cli -- {} > {file}`", args.join(" "));
+    }
+}
+
+#[test]
+fn examples_render_in_every_environment_and_validate() {
+    let stream = stdout_of(&["render", "examples/"]);
+    for env in ["dev", "test", "prod"] {
+        for app in ["payments-api", "ledger-worker", "statement-export", "ledger-db"] {
+            assert!(stream.contains(&format!("# {env}/{app}\n")), "no objects for {app} in {env}");
+        }
+    }
+    let docs = paved_yaml::load_all(&stream, paved_yaml::Limits::default()).expect("stream loads");
+    assert!(docs.len() > 40, "only {} objects", docs.len());
+    let (code, stderr) = exit_code(&["validate", "examples/"]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn output_is_byte_identical_across_runs_and_argument_order() {
+    let first = stdout_of(&["render", "examples/"]);
+    assert_eq!(first, stdout_of(&["render", "examples/"]));
+    let forward = stdout_of(&[
+        "render",
+        "examples/payments-api/app.yaml",
+        "examples/ledger-db",
+        "examples/ledger-worker/app.yaml",
+        "examples/statement-export",
+    ]);
+    let backward = stdout_of(&[
+        "render",
+        "examples/statement-export/app.yaml",
+        "examples/ledger-worker",
+        "examples/ledger-db/app.yaml",
+        "examples/payments-api",
+        "examples/payments-api/app.yaml",
+    ]);
+    assert_eq!(forward, first);
+    assert_eq!(backward, first);
+    assert_eq!(stdout_of(&["render", "examples/", "--env", "prod", "--env", "dev"]), stdout_of(&["render", "--env", "dev", "--env", "prod", "examples/"]));
+}
+
+#[test]
+fn env_selects_environments_and_unknown_ones_are_usage_errors() {
+    let prod = stdout_of(&["render", "examples/payments-api", "--env", "prod"]);
+    assert!(prod.contains("# prod/payments-api") && !prod.contains("# dev/") && !prod.contains("# test/"));
+    assert!(prod.contains("kind: HorizontalPodAutoscaler"), "prod autoscales payments-api");
+    let dev = stdout_of(&["render", "examples/payments-api", "-e", "dev"]);
+    assert!(!dev.contains("kind: HorizontalPodAutoscaler"));
+    let (code, stderr) = exit_code(&["render", "examples/", "--env", "prd"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean `prod`?"), "{stderr}");
+}
+
+#[test]
+fn image_tag_and_digest_come_from_the_command_line() {
+    let digest = format!("sha256:{}", "ab".repeat(32));
+    let out = stdout_of(&["render", "examples/payments-api", "-e", "dev", "--image-tag", "2.0.0", "--image-digest", &digest]);
+    assert!(out.contains(&format!("image: acr.bank.internal/payments/payments-api:2.0.0@{digest}\n")), "{out}");
+    let (code, stderr) = exit_code(&["render", "examples/", "--image-digest", "sha256:nope"]);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, _) = exit_code(&["render", "examples/", "--image-tag", "bad tag"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn out_writes_a_marked_tree_and_replaces_only_its_own() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("tree");
+    let out_arg = out.to_str().expect("utf-8 path");
+    stdout_of(&["render", "examples/", "--out", out_arg]);
+    let tree = common::read_tree(&out);
+    assert!(tree.contains_key(".paved-tree"));
+    assert!(tree.contains_key("payments/payments-api/prod/manifests.yaml"));
+    assert_eq!(tree.len(), 1 + 4 * 3, "{:?}", tree.keys().collect::<Vec<_>>());
+
+    // A second render replaces the tree: files of apps no longer rendered go.
+    stdout_of(&["render", "examples/ledger-db", "--out", out_arg, "--env", "dev"]);
+    let tree = common::read_tree(&out);
+    assert_eq!(tree.keys().collect::<Vec<_>>(), vec![".paved-tree", "payments/ledger-db/dev/manifests.yaml"]);
+
+    // Invalid input leaves the previous tree untouched.
+    let (code, _) = exit_code(&["render", "tests/invalid", "--out", out_arg]);
+    assert_eq!(code, 1);
+    assert_eq!(common::read_tree(&out), tree);
+
+    // A folder paved did not write is never replaced.
+    let foreign = tmp.path().join("mine");
+    fs::create_dir(&foreign).expect("mkdir");
+    fs::write(foreign.join("notes.txt"), "keep me").expect("write");
+    let (code, stderr) = exit_code(&["render", "examples/", "--out", foreign.to_str().expect("utf-8")]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not written by paved"), "{stderr}");
+    assert_eq!(fs::read_to_string(foreign.join("notes.txt")).expect("kept"), "keep me");
+
+    // Nor is a file.
+    let file = tmp.path().join("file");
+    fs::write(&file, "x").expect("write");
+    assert_eq!(exit_code(&["render", "examples/", "--out", file.to_str().expect("utf-8")]).0, 2);
+    // No staging folders are left behind.
+    let leftovers: Vec<_> = fs::read_dir(tmp.path()).expect("ls").filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().contains("paved-")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn new_writes_a_valid_app_and_never_overwrites() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for (name, blueprint) in [("my-api", "api"), ("my-worker", "worker@1"), ("my-job", "cronjob"), ("my-db", "stateful")] {
+        let dir = tmp.path().join(name);
+        let dir_arg = dir.to_str().expect("utf-8");
+        let (code, stderr) = exit_code(&["new", name, "--team", "payments", "--blueprint", blueprint, "--dir", dir_arg]);
+        assert_eq!(code, 0, "{stderr}");
+        let text = fs::read_to_string(dir.join("app.yaml")).expect("written");
+        assert!(text.starts_with("# yaml-language-server: $schema="), "{text}");
+        assert!(text.contains(&format!("name: {name}\n")));
+        let app = dir.join("app.yaml");
+        assert_eq!(exit_code(&["validate", app.to_str().expect("utf-8")]).0, 0, "{text}");
+        let (code, stderr) = exit_code(&["new", name, "--team", "payments", "--blueprint", blueprint, "--dir", dir_arg]);
+        assert_eq!(code, 2);
+        assert!(stderr.contains("already exists"), "{stderr}");
+        assert_eq!(fs::read_to_string(dir.join("app.yaml")).expect("kept"), text);
+    }
+    let (code, stderr) = exit_code(&["new", "x", "--team", "payments", "--blueprint", "apu"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean `api`?"), "{stderr}");
+    let (code, _) = exit_code(&["new", "Bad_Name", "--team", "payments", "--blueprint", "api"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn explain_prints_a_fields_documentation() {
+    let out = stdout_of(&["explain", "replicas.min"]);
+    assert!(out.starts_with("replicas.min (an integer)\n"), "{out}");
+    assert!(out.contains("The fewest pods"), "{out}");
+    let out = stdout_of(&["explain", "environments.prod.resources"]);
+    assert!(out.contains("fields: cpu, memory"), "{out}");
+    let out = stdout_of(&["explain", "concurrency"]);
+    assert!(out.contains("one of: Allow, Forbid, Replace"), "{out}");
+    let (code, stderr) = exit_code(&["explain", "replica"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean `replicas`?"), "{stderr}");
+}
+
+#[test]
+fn a_platform_file_replaces_the_embedded_one() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let platform = tmp.path().join("platform.yaml");
+    let text = fs::read_to_string(common::root().join("platform.yaml"))
+        .expect("platform.yaml")
+        .replace("name: prod", "name: live")
+        .replace("namespace: \"{team}\"", "namespace: \"{team}-live\"");
+    fs::write(&platform, text).expect("write");
+    let p = platform.to_str().expect("utf-8");
+    let out = stdout_of(&["render", "examples/ledger-db", "--platform", p, "--env", "live"]);
+    assert!(out.contains("namespace: payments-live\n"), "{out}");
+    // An app's `environments.prod` now names no environment.
+    let (code, stderr) = exit_code(&["render", "examples/payments-api", "--platform", p]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("unknown environment `prod`"), "{stderr}");
+
+    fs::write(&platform, "kubernetesVersion: 1.31\nenvironments: []\nregistry: x\n").expect("write");
+    let (code, stderr) = exit_code(&["render", "examples/", "--platform", p]);
+    assert_eq!(code, 1);
+    for expected in ["unknown field `registry`", "did you mean `registries`?", "expected a string, found number `1.31`", "must not be empty", ":3:1"] {
+        assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
+    }
+}
+
+#[test]
+fn a_catalog_on_disk_renders_like_the_embedded_one() {
+    let embedded = stdout_of(&["render", "examples/"]);
+    let on_disk = stdout_of(&["render", "examples/", "--blueprints", "blueprints"]);
+    assert_eq!(embedded, on_disk);
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    assert_eq!(exit_code(&["render", "does/not/exist"]).0, 2);
+    assert_eq!(exit_code(&["render", "docs"]).0, 2);
+    assert_eq!(exit_code(&["frobnicate"]).0, 2);
+    assert_eq!(exit_code(&["render", "examples/", "-o", "file.yaml"]).0, 2);
+    assert_eq!(exit_code(&["render", "examples/", "--blueprints", "does/not/exist"]).0, 2);
+}
+
+#[test]
+fn json_format_is_for_machines() {
+    let out = paved().args(["validate", "tests/invalid", "--format", "json"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let items = items.as_array().expect("array");
+    assert!(items.len() >= 15);
+    for item in items {
+        for field in ["file", "line", "column", "field", "message"] {
+            assert!(item.get(field).is_some(), "{item} lacks {field}");
+        }
+    }
+}

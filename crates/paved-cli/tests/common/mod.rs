@@ -1,0 +1,94 @@
+//! Helpers shared by the integration tests: run the real binary from the
+//! workspace root, read back what it wrote, and judge rendered objects with
+//! the real validators.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use paved_validate::SchemaSet;
+
+/// The repository root (tests run the binary from there, with relative paths,
+/// so snapshots never hold machine paths).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+}
+
+/// The paved binary, run from the repository root, without colour.
+pub fn paved() -> Command {
+    let mut cmd = Command::cargo_bin("paved").expect("paved binary");
+    cmd.current_dir(root()).env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+/// A path relative to the repository root, with `/` separators.
+pub fn relative(path: &Path) -> String {
+    path.strip_prefix(root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+/// Read every file under `dir` (relative path → text), sorted.
+pub fn read_tree(dir: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).expect("inside").to_string_lossy().replace('\\', "/");
+                files.insert(rel, std::fs::read_to_string(&path).expect("utf-8 file"));
+            }
+        }
+    }
+    files
+}
+
+/// `paved render PATH --out TMP` (plus `extra` arguments), then the tree it wrote.
+pub fn render_tree(path: &str, extra: &[&str]) -> BTreeMap<String, String> {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let assert = paved().arg("render").arg(path).arg("--out").arg(&out).args(extra).assert();
+    let output = assert.get_output();
+    assert!(output.status.success(), "render {path} failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    read_tree(&out)
+}
+
+/// One snapshot text for a whole tree: each file under a `=== path ===` header.
+pub fn snapshot_text(tree: &BTreeMap<String, String>) -> String {
+    let mut text = String::new();
+    for (path, contents) in tree {
+        if path == ".paved-tree" {
+            continue;
+        }
+        text.push_str(&format!("=== {path} ===\n{contents}"));
+    }
+    text
+}
+
+/// Every object of every `manifests.yaml` in the tree, with where it came from.
+pub fn objects(tree: &BTreeMap<String, String>) -> Vec<(String, serde_json::Value)> {
+    let mut out = Vec::new();
+    for (path, contents) in tree.iter().filter(|(p, _)| p.ends_with("manifests.yaml")) {
+        let docs = paved_yaml::load_all(contents, paved_yaml::Limits::default()).expect("rendered YAML loads");
+        out.extend(docs.into_iter().map(|d| (path.clone(), d.to_json())));
+    }
+    out
+}
+
+/// Problems of rendered objects against the strict Kubernetes 1.31 and CRD
+/// schemas and the security baseline; empty when all is well.
+pub fn problems(tree: &BTreeMap<String, String>) -> Vec<String> {
+    let schemas = SchemaSet::for_version("1.31").expect("vendored 1.31");
+    let mut out = Vec::new();
+    for (path, object) in objects(tree) {
+        let kind = object["kind"].as_str().unwrap_or_default().to_owned();
+        let name = object["metadata"]["name"].as_str().unwrap_or_default().to_owned();
+        for v in schemas.validate(&object).into_iter().chain(paved_validate::baseline(&object)) {
+            out.push(format!("{path}: {kind}/{name}: {v}"));
+        }
+    }
+    out
+}

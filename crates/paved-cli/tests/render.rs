@@ -1,0 +1,32 @@
+//! Every blueprint test case and every fixture renders, in every environment,
+//! to objects that pass the strict Kubernetes 1.31 schemas, the CRD schemas and
+//! the security baseline; the output is snapshotted, one snapshot per case.
+
+mod common;
+
+use std::path::Path;
+
+fn check_case(path: &Path) {
+    let rel = common::relative(path);
+    let tree = common::render_tree(&rel, &[]);
+    let problems = common::problems(&tree);
+    assert!(problems.is_empty(), "{rel}: rendered objects are invalid:\n{}", problems.join("\n"));
+    let objects = common::objects(&tree);
+    assert!(!objects.is_empty(), "{rel}: nothing rendered");
+    insta::assert_snapshot!(common::snapshot_text(&tree));
+}
+
+#[test]
+fn blueprint_test_cases() {
+    insta::glob!("../../../blueprints", "*/*/tests/*/app.yaml", check_case);
+}
+
+#[test]
+fn fixtures() {
+    insta::glob!("../../../tests/fixtures", "*/app.yaml", check_case);
+}
+
+#[test]
+fn examples() {
+    insta::glob!("../../../examples", "*/app.yaml", check_case);
+}
