@@ -107,6 +107,9 @@ pub struct SchemaArgs {
     /// Which file's schema.
     #[arg(value_enum, default_value_t = SchemaFile::App)]
     pub file: SchemaFile,
+    /// Print the field reference as Markdown instead (`docs/app-file.md`).
+    #[arg(long)]
+    pub markdown: bool,
 }
 
 #[derive(Debug, Args)]

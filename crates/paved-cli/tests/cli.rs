@@ -20,7 +20,12 @@ fn exit_code(args: &[&str]) -> (i32, String) {
 
 #[test]
 fn committed_schemas_are_fresh() {
-    for (args, file) in [(&["schema"][..], "schemas/app.schema.json"), (&["schema", "platform"][..], "schemas/platform.schema.json")] {
+    for (args, file) in [
+        (&["schema"][..], "schemas/app.schema.json"),
+        (&["schema", "platform"][..], "schemas/platform.schema.json"),
+        (&["schema", "--markdown"][..], "docs/app-file.md"),
+        (&["schema", "platform", "--markdown"][..], "docs/platform-file.md"),
+    ] {
         let generated = stdout_of(args);
         let committed = fs::read_to_string(common::root().join(file)).expect("committed schema");
         assert!(generated == committed, "{file} is stale: run `cargo run -p paved-cli -- {} > {file}`", args.join(" "));
@@ -62,7 +67,10 @@ fn output_is_byte_identical_across_runs_and_argument_order() {
     ]);
     assert_eq!(forward, first);
     assert_eq!(backward, first);
-    assert_eq!(stdout_of(&["render", "examples/", "--env", "prod", "--env", "dev"]), stdout_of(&["render", "--env", "dev", "--env", "prod", "examples/"]));
+    assert_eq!(
+        stdout_of(&["render", "examples/", "--env", "prod", "--env", "dev"]),
+        stdout_of(&["render", "--env", "dev", "--env", "prod", "examples/"])
+    );
 }
 
 #[test]
@@ -80,7 +88,8 @@ fn env_selects_environments_and_unknown_ones_are_usage_errors() {
 #[test]
 fn image_tag_and_digest_come_from_the_command_line() {
     let digest = format!("sha256:{}", "ab".repeat(32));
-    let out = stdout_of(&["render", "examples/payments-api", "-e", "dev", "--image-tag", "2.0.0", "--image-digest", &digest]);
+    let out =
+        stdout_of(&["render", "examples/payments-api", "-e", "dev", "--image-tag", "2.0.0", "--image-digest", &digest]);
     assert!(out.contains(&format!("image: acr.bank.internal/payments/payments-api:2.0.0@{digest}\n")), "{out}");
     let (code, stderr) = exit_code(&["render", "examples/", "--image-digest", "sha256:nope"]);
     assert_eq!(code, 2, "{stderr}");
@@ -123,24 +132,32 @@ fn out_writes_a_marked_tree_and_replaces_only_its_own() {
     fs::write(&file, "x").expect("write");
     assert_eq!(exit_code(&["render", "examples/", "--out", file.to_str().expect("utf-8")]).0, 2);
     // No staging folders are left behind.
-    let leftovers: Vec<_> = fs::read_dir(tmp.path()).expect("ls").filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().contains("paved-")).collect();
+    let leftovers: Vec<_> = fs::read_dir(tmp.path())
+        .expect("ls")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("paved-"))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]
 fn new_writes_a_valid_app_and_never_overwrites() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    for (name, blueprint) in [("my-api", "api"), ("my-worker", "worker@1"), ("my-job", "cronjob"), ("my-db", "stateful")] {
+    for (name, blueprint) in
+        [("my-api", "api"), ("my-worker", "worker@1"), ("my-job", "cronjob"), ("my-db", "stateful")]
+    {
         let dir = tmp.path().join(name);
         let dir_arg = dir.to_str().expect("utf-8");
-        let (code, stderr) = exit_code(&["new", name, "--team", "payments", "--blueprint", blueprint, "--dir", dir_arg]);
+        let (code, stderr) =
+            exit_code(&["new", name, "--team", "payments", "--blueprint", blueprint, "--dir", dir_arg]);
         assert_eq!(code, 0, "{stderr}");
         let text = fs::read_to_string(dir.join("app.yaml")).expect("written");
         assert!(text.starts_with("# yaml-language-server: $schema="), "{text}");
         assert!(text.contains(&format!("name: {name}\n")));
         let app = dir.join("app.yaml");
         assert_eq!(exit_code(&["validate", app.to_str().expect("utf-8")]).0, 0, "{text}");
-        let (code, stderr) = exit_code(&["new", name, "--team", "payments", "--blueprint", blueprint, "--dir", dir_arg]);
+        let (code, stderr) =
+            exit_code(&["new", name, "--team", "payments", "--blueprint", blueprint, "--dir", dir_arg]);
         assert_eq!(code, 2);
         assert!(stderr.contains("already exists"), "{stderr}");
         assert_eq!(fs::read_to_string(dir.join("app.yaml")).expect("kept"), text);
@@ -186,7 +203,13 @@ fn a_platform_file_replaces_the_embedded_one() {
     fs::write(&platform, "kubernetesVersion: 1.31\nenvironments: []\nregistry: x\n").expect("write");
     let (code, stderr) = exit_code(&["render", "examples/", "--platform", p]);
     assert_eq!(code, 1);
-    for expected in ["unknown field `registry`", "did you mean `registries`?", "expected a string, found number `1.31`", "must not be empty", ":3:1"] {
+    for expected in [
+        "unknown field `registry`",
+        "did you mean `registries`?",
+        "expected a string, found number `1.31`",
+        "must not be empty",
+        ":3:1",
+    ] {
         assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
     }
 }

@@ -44,8 +44,18 @@ fn hostile_values_round_trip_exactly() {
         assert_eq!(
             keys,
             [
-                "args", "command", "env", "image", "imagePullPolicy", "livenessProbe", "name", "ports", "readinessProbe",
-                "resources", "securityContext", "volumeMounts"
+                "args",
+                "command",
+                "env",
+                "image",
+                "imagePullPolicy",
+                "livenessProbe",
+                "name",
+                "ports",
+                "readinessProbe",
+                "resources",
+                "securityContext",
+                "volumeMounts"
             ],
             "{file}"
         );

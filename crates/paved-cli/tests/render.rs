@@ -6,27 +6,34 @@ mod common;
 
 use std::path::Path;
 
-fn check_case(path: &Path) {
+/// Render one case, check every object, and return the snapshot text.
+fn check_case(path: &Path) -> String {
     let rel = common::relative(path);
     let tree = common::render_tree(&rel, &[]);
     let problems = common::problems(&tree);
     assert!(problems.is_empty(), "{rel}: rendered objects are invalid:\n{}", problems.join("\n"));
     let objects = common::objects(&tree);
     assert!(!objects.is_empty(), "{rel}: nothing rendered");
-    insta::assert_snapshot!(common::snapshot_text(&tree));
+    common::snapshot_text(&tree)
 }
 
 #[test]
 fn blueprint_test_cases() {
-    insta::glob!("../../../blueprints", "*/*/tests/*/app.yaml", check_case);
+    insta::glob!("../../../blueprints", "*/*/tests/*/app.yaml", |path| {
+        insta::assert_snapshot!(check_case(path));
+    });
 }
 
 #[test]
 fn fixtures() {
-    insta::glob!("../../../tests/fixtures", "*/app.yaml", check_case);
+    insta::glob!("../../../tests/fixtures", "*/app.yaml", |path| {
+        insta::assert_snapshot!(check_case(path));
+    });
 }
 
 #[test]
 fn examples() {
-    insta::glob!("../../../examples", "*/app.yaml", check_case);
+    insta::glob!("../../../examples", "*/app.yaml", |path| {
+        insta::assert_snapshot!(check_case(path));
+    });
 }

@@ -14,7 +14,8 @@ use paved_spec::syntax;
 use serde::Serialize;
 
 /// Image tag and digest given at render time (`--image-tag`, `--image-digest`);
-/// they replace what the app file says.
+/// they replace what the app file says. A new tag alone also drops the file's
+/// digest, which pinned the old image.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageOverride {
     pub tag: Option<String>,
@@ -152,7 +153,10 @@ impl Context {
         let parsed = syntax::image_ref(&app.image).ok();
         let image_repository = parsed.as_ref().map(|i| i.repository.clone()).unwrap_or_else(|| app.image.clone());
         let image_tag = image.tag.clone().or_else(|| parsed.as_ref().and_then(|i| i.tag.clone()));
-        let image_digest = image.digest.clone().or_else(|| parsed.as_ref().and_then(|i| i.digest.clone()));
+        // A digest pins the exact image, so a new tag at render time makes the
+        // file's digest stale: it is dropped unless a new digest comes too.
+        let file_digest = if image.tag.is_some() { None } else { parsed.as_ref().and_then(|i| i.digest.clone()) };
+        let image_digest = image.digest.clone().or(file_digest);
         let mut full_image = image_repository.clone();
         if let Some(tag) = &image_tag {
             full_image.push(':');

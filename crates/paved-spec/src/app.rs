@@ -85,9 +85,9 @@ pub struct AppFile {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EnvOverride {
-    /// Replaces `replicas` (a `{min, max}` mapping merges with a base mapping).
+    /// Replaces `replicas`; a `{min, max}` mapping merges with a base mapping, so `{max: 8}` alone raises only the maximum.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replicas: Option<Replicas>,
+    pub replicas: Option<ReplicasOverride>,
     /// Merged over `resources`, key by key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
@@ -125,6 +125,30 @@ pub enum Replicas {
     Fixed(#[schemars(range(min = 1))] u32),
     /// Between `min` and `max` pods, scaled on CPU.
     Range(ReplicaRange),
+}
+
+/// `replicas` in an environment: a number, or part or all of `{min, max}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ReplicasOverride {
+    /// A fixed number of pods.
+    Fixed(#[schemars(range(min = 1))] u32),
+    /// New bounds; a bound left out keeps the base's.
+    Range(PartialRange),
+}
+
+/// Part or all of `{min, max}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartialRange {
+    /// The fewest pods (at least 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub min: Option<u32>,
+    /// The most pods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max: Option<u32>,
 }
 
 /// Between `min` and `max` pods.
@@ -229,6 +253,9 @@ pub struct Storage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
 }
+
+/// The fields an environment may change (the fields of [`EnvOverride`]).
+pub const OVERRIDABLE: &[&str] = &["replicas", "resources", "env", "secrets", "ingress", "image"];
 
 /// The app fields, by the names app authors write. Blueprints declare which of
 /// them they support and require by these names.

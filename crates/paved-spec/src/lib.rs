@@ -16,5 +16,5 @@ pub mod syntax;
 mod validate;
 
 pub use diagnostic::{Diagnostic, SourceFile, display_path};
-pub use schema::{FieldDoc, SchemaKind, explain, schema, schema_text};
+pub use schema::{FieldDoc, SchemaKind, explain, reference_markdown, schema, schema_text};
 pub use validate::{BlueprintRules, ValidApp, validate_app, validate_platform};

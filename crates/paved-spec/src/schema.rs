@@ -136,6 +136,22 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
                 };
                 let mut at = path.clone();
                 at.push(Segment::Key(key.clone()));
+                // A real app field that an environment may not change.
+                let in_environment =
+                    matches!(path.as_slice(), [Segment::Key(first), Segment::Key(_)] if first == "environments");
+                if in_environment
+                    && crate::app::APP_FIELDS.contains(&key.as_str())
+                    && property_names(schema, &[]).contains(key)
+                {
+                    let allowed = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+                    push(
+                        at,
+                        true,
+                        format!("`{key}` cannot differ per environment"),
+                        Some(format!("set it once at the top level; environments may change {allowed}")),
+                    );
+                    continue;
+                }
                 push(at, true, format!("unknown field `{key}`"), hint);
             }
         }
@@ -168,10 +184,12 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
             push(path, false, format!("{} is not one of {list}", describe(instance)), hint);
         }
         ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
-            push(path, false, format!("{} is less than the minimum `{limit}`", describe(instance)), None);
+            let hint = range_hint(schema, &path);
+            push(path, false, format!("{} is less than the minimum `{limit}`", describe(instance)), hint);
         }
         ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
-            push(path, false, format!("{} is more than the maximum `{limit}`", describe(instance)), None);
+            let hint = range_hint(schema, &path);
+            push(path, false, format!("{} is more than the maximum `{limit}`", describe(instance)), hint);
         }
         ValidationErrorKind::MinItems { limit } => {
             let message =
@@ -233,6 +251,19 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
             }
         }
         _ => push(path, false, error.to_string(), None),
+    }
+}
+
+/// `use a number from 1 to 65535`, from the bounds the schema gives the field.
+fn range_hint(schema: &Value, path: &[Segment]) -> Option<String> {
+    let schemas = subschemas(schema, path);
+    let min = schemas.iter().find_map(|s| s.get("minimum")).map(Value::to_string);
+    let max = schemas.iter().find_map(|s| s.get("maximum")).map(Value::to_string);
+    match (min, max) {
+        (Some(min), Some(max)) => Some(format!("use a number from {min} to {max}")),
+        (Some(min), None) => Some(format!("use a number of at least {min}")),
+        (None, Some(max)) => Some(format!("use a number of at most {max}")),
+        (None, None) => None,
     }
 }
 
@@ -368,7 +399,11 @@ pub fn explain(kind: SchemaKind, field: &str) -> Result<FieldDoc, Vec<String>> {
         }
         path = next;
     }
-    let schemas = subschemas(root, &path);
+    explain_path(root, &path)
+}
+
+fn explain_path(root: &Value, path: &[Segment]) -> Result<FieldDoc, Vec<String>> {
+    let schemas = subschemas(root, path);
     let mut types = Vec::new();
     let mut description = String::new();
     let mut default = None;
@@ -400,12 +435,58 @@ pub fn explain(kind: SchemaKind, field: &str) -> Result<FieldDoc, Vec<String>> {
     }
     types.dedup();
     allowed.dedup();
-    Ok(FieldDoc {
-        path: display_path(&path),
-        types,
-        description,
-        default,
-        fields: property_names(root, &path),
-        allowed,
-    })
+    Ok(FieldDoc { path: display_path(path), types, description, default, fields: property_names(root, path), allowed })
+}
+
+/// The field reference as Markdown (`docs/app-file.md` is this, committed and
+/// checked for staleness): one table row per field, nested fields under their
+/// parent's path.
+pub fn reference_markdown(kind: SchemaKind) -> String {
+    let root = schema(kind);
+    let (title, file) = match kind {
+        SchemaKind::App => ("The app file", "app.yaml"),
+        SchemaKind::Platform => ("The platform file", "platform.yaml"),
+    };
+    let mut out = format!("# {title} (`{file}`)\n\n");
+    out.push_str("<!-- Generated from the Rust types by `paved schema --markdown`; do not edit by hand. -->\n\n");
+    if let Some(d) = root.get("description").and_then(Value::as_str) {
+        out.push_str(d);
+        out.push_str("\n\n");
+    }
+    out.push_str("| field | type | meaning |\n|---|---|---|\n");
+    let mut rows = Vec::new();
+    reference_rows(root, &mut Vec::new(), &mut rows, 0);
+    for (path, types, description) in rows {
+        let description = description.replace('\n', " ").replace('|', "\\|");
+        out.push_str(&format!("| `{path}` | {types} | {description} |\n"));
+    }
+    out
+}
+
+fn reference_rows(root: &Value, path: &mut Vec<Segment>, rows: &mut Vec<(String, String, String)>, depth: usize) {
+    if depth > 4 {
+        return;
+    }
+    let names = property_names(root, path);
+    for name in names {
+        path.push(Segment::Key(name.clone()));
+        if let Ok(doc) = explain_path(root, path) {
+            let mut types = doc.types.join(" or ");
+            if !doc.allowed.is_empty() {
+                types = doc.allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+            }
+            rows.push((doc.path.clone(), types, doc.description.clone()));
+            // Per-environment overrides repeat fields already described.
+            if name != "environments" {
+                let list = subschemas(root, path).iter().any(|s| s.get("items").is_some());
+                if list {
+                    path.push(Segment::Index(0));
+                    reference_rows(root, path, rows, depth + 1);
+                    path.pop();
+                }
+                reference_rows(root, path, rows, depth + 1);
+            }
+        }
+        path.pop();
+    }
 }

@@ -209,7 +209,13 @@ fn label_ok(value: &str, max_len: usize) -> bool {
 /// A valid label made from `value`: lowercased, other characters turned into `-`.
 fn label_suggestion(value: &str, max_len: usize) -> Option<String> {
     let mut out = String::new();
+    let mut previous_lower = false;
     for c in value.chars() {
+        // `PaymentsApiKeys` → `payments-api-keys`: a word starts at each capital.
+        if c.is_ascii_uppercase() && previous_lower && !out.ends_with('-') {
+            out.push('-');
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
         let c = c.to_ascii_lowercase();
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
             out.push(c);
@@ -226,31 +232,44 @@ fn label_suggestion(value: &str, max_len: usize) -> Option<String> {
 }
 
 fn label_chars_hint(value: &str, max_len: usize) -> String {
-    let example = label_suggestion(value, max_len).unwrap_or_else(|| LABEL_EXAMPLE.to_string());
-    format!("{LABEL_CHARS_HINT}, like {}", q(&example))
+    match label_suggestion(value, max_len) {
+        Some(example) if value.chars().count() > max_len => {
+            format!("{LABEL_CHARS_HINT}, at most {max_len} characters, like {} (shortened)", q(&example))
+        }
+        Some(example) => format!("{LABEL_CHARS_HINT}, like {}", q(&example)),
+        None => format!("{LABEL_CHARS_HINT}, like `{LABEL_EXAMPLE}`"),
+    }
 }
 
+/// Every reason `value` is not a DNS label, in one issue.
 fn label_issue(value: &str, max_len: usize) -> Option<Issue> {
     if value.is_empty() {
         return Some(Issue::new("it is empty").hint(format!("{LABEL_CHARS_HINT}, like `{LABEL_EXAMPLE}`")));
     }
-    if let Some(bad) = value.chars().find(|c| !is_label_char(*c)) {
-        if bad.is_ascii_uppercase() {
-            let lower = value.to_ascii_lowercase();
-            if label_ok(&lower, max_len) {
-                return Some(Issue::new("it contains uppercase letters").hint(did_you_mean_hint(&lower)));
-            }
-            return Some(Issue::new("it contains uppercase letters").hint(label_chars_hint(value, max_len)));
+    let mut reasons = Vec::new();
+    let mut contains = Vec::new();
+    if value.chars().any(|c| c.is_ascii_uppercase()) {
+        contains.push("uppercase letters".to_string());
+    }
+    let mut others: Vec<char> = value.chars().filter(|c| !is_label_char(*c) && !c.is_ascii_uppercase()).collect();
+    others.dedup();
+    let mut seen = Vec::new();
+    for c in others {
+        if !seen.contains(&c) {
+            seen.push(c);
         }
-        return Some(Issue::new(format!("it contains {}", describe_char(bad))).hint(label_chars_hint(value, max_len)));
     }
-    if value.len() > max_len {
-        return Some(
-            Issue::new(format!("it is {} characters long, the limit is {max_len}", value.len()))
-                .hint(format!("shorten it to at most {max_len} characters")),
-        );
+    contains.extend(seen.iter().take(3).map(|c| describe_char(*c)));
+    match contains.len() {
+        0 => {}
+        1 => reasons.push(format!("contains {}", contains[0])),
+        n => reasons.push(format!("contains {} and {}", contains[..n - 1].join(", "), contains[n - 1])),
     }
-    if value.starts_with('-') || value.ends_with('-') {
+    let length = value.chars().count();
+    if length > max_len {
+        reasons.push(format!("is {length} characters long, the limit is {max_len}"));
+    }
+    if reasons.is_empty() && (value.starts_with('-') || value.ends_with('-')) {
         let which = if value.starts_with('-') { "starts" } else { "ends" };
         let example = label_suggestion(value, max_len).unwrap_or_else(|| LABEL_EXAMPLE.to_string());
         return Some(
@@ -258,7 +277,21 @@ fn label_issue(value: &str, max_len: usize) -> Option<Issue> {
                 .hint(format!("start and end with a letter or digit, like {}", q(&example))),
         );
     }
-    None
+    if reasons.is_empty() {
+        return None;
+    }
+    let reason = match reasons.len() {
+        1 => format!("it {}", reasons[0]),
+        _ => {
+            let last = reasons.pop().unwrap_or_default();
+            format!("it {} and {last}", reasons.join(", "))
+        }
+    };
+    let hint = match label_suggestion(value, max_len) {
+        Some(fixed) if length <= max_len => did_you_mean_hint(&fixed),
+        _ => label_chars_hint(value, max_len),
+    };
+    Some(Issue::new(reason).hint(hint))
 }
 
 /// Check an RFC 1123 DNS label: lowercase letters, digits and `-`, starting and ending
@@ -304,9 +337,7 @@ fn subdomain_issue(value: &str) -> Option<Issue> {
             return Some(Issue::new("wildcards are not supported").hint("list each name on its own"));
         }
         if bad.is_ascii_uppercase() {
-            let lower = value.to_ascii_lowercase();
-            let hint = if subdomain_ok(&lower) { Some(did_you_mean_hint(&lower)) } else { fix_hint() };
-            return Some(Issue::new("it contains uppercase letters").opt_hint(hint));
+            return Some(Issue::new("it contains uppercase letters").opt_hint(fix_hint()));
         }
         let hint = fix_hint().unwrap_or_else(|| "use lowercase letters, digits, `-` and `.`".to_string());
         return Some(Issue::new(format!("it contains {}", describe_char(bad))).hint(hint));
@@ -853,7 +884,8 @@ fn cron_value(field: &CronField, token: &str) -> Result<u32, Issue> {
             Some(7) if field.name == "day-of-week" => {
                 Err(Issue::new("`7` is out of range").hint("use `0` or `SUN` for Sunday"))
             }
-            _ => Err(Issue::new(format!("{} is out of range", q(token)))),
+            _ => Err(Issue::new(format!("{} is out of range", q(token)))
+                .hint(format!("the {} field takes {}", field.name, field.allowed))),
         };
     }
     if !field.names.is_empty() {
@@ -1045,14 +1077,13 @@ pub fn cron_schedule(value: &str) -> Result<(), Problem> {
     }
     for (field, text) in CRON_FIELDS.iter().zip(&fields) {
         if let Some(issue) = cron_field_issue(field, text) {
-            return Err(Problem::new(format!(
-                "{} field {} is not valid: {} (allowed: {})",
-                field.name,
-                q(text),
-                issue.reason,
-                field.allowed
-            ))
-            .with_opt_hint(issue.hint));
+            let message = if *text == issue.reason.split(' ').next().unwrap_or_default().trim_matches('`') {
+                format!("{} field: {}", field.name, issue.reason)
+            } else {
+                format!("{} field {}: {}", field.name, q(text), issue.reason)
+            };
+            let hint = issue.hint.unwrap_or_else(|| format!("the {} field takes {}", field.name, field.allowed));
+            return Err(Problem::new(message).with_hint(hint));
         }
     }
     Ok(())
@@ -1833,10 +1864,10 @@ mod tests {
             &[
                 ("", "empty", "like `payments-api`"),
                 ("Payments-API", "uppercase", "did you mean `payments-api`?"),
-                ("payments_api", "contains `_`", "like `payments-api`"),
-                ("My_App", "uppercase", "like `my-app`"),
-                ("payments.api", "contains `.`", "like `payments-api`"),
-                ("x y", "contains a space", "like `x-y`"),
+                ("payments_api", "contains `_`", "did you mean `payments-api`?"),
+                ("My_App", "uppercase letters and `_`", "did you mean `my-app`?"),
+                ("payments.api", "contains `.`", "did you mean `payments-api`?"),
+                ("x y", "contains a space", "did you mean `x-y`?"),
                 ("-api", "starts with `-`", "like `api`"),
                 ("api-", "ends with `-`", "like `api`"),
                 ("-", "starts with `-`", "like `payments-api`"),
@@ -1844,9 +1875,20 @@ mod tests {
                 ("日本", "contains `日`", "like `payments-api`"),
                 ("a\u{0}b", "control character U+0000", ""),
                 (&long64, "64 characters long, the limit is 63", "at most 63"),
+                ("PaymentsApiKeys", "uppercase", "did you mean `payments-api-keys`?"),
             ],
         );
-        rejects(|v| dns_label(v, 40), &[(&long41, "41 characters long, the limit is 40", "at most 40 characters")]);
+        rejects(
+            |v| dns_label(v, 40),
+            &[
+                (
+                    "Payments_Settlement_Reconciliation_Service_API_X",
+                    "is 48 characters long, the limit is 40",
+                    "(shortened)",
+                ),
+                (&long41, "41 characters long, the limit is 40", "at most 40 characters"),
+            ],
+        );
     }
 
     #[test]
@@ -2129,14 +2171,14 @@ mod tests {
                 ("0 5 * * * /bin/backup", "6 fields", "did you mean `0 5 * * *`?"),
                 ("0 0 5 * * * 2024", "7 fields", "no seconds or year"),
                 ("* * *", "3 fields instead of 5", "five fields"),
-                ("75 * * * *", "minute field `75`", ""),
-                ("0 24 * * *", "hour field `24`", ""),
-                ("0 0 0 * *", "day-of-month field `0`", ""),
-                ("0 0 32 * *", "(allowed: 1-31)", ""),
-                ("0 0 * 13 *", "month field `13` is not valid: `13` is out of range (allowed: 1-12 or JAN-DEC)", ""),
+                ("75 * * * *", "minute field: `75` is out of range", ""),
+                ("0 24 * * *", "hour field: `24`", ""),
+                ("0 0 0 * *", "day-of-month field: `0`", ""),
+                ("0 0 32 * *", "day-of-month field: `32` is out of range", "the day-of-month field takes 1-31"),
+                ("0 0 * 13 *", "month field: `13` is out of range", "takes 1-12 or JAN-DEC"),
                 ("0 0 * 0 *", "month field", ""),
-                ("0 0 * * 7", "day-of-week field `7`", "use `0` or `SUN` for Sunday"),
-                ("0 0 * * 8", "(allowed: 0-6 or SUN-SAT)", ""),
+                ("0 0 * * 7", "day-of-week field: `7`", "use `0` or `SUN` for Sunday"),
+                ("0 0 * * 8", "day-of-week field: `8` is out of range", "takes 0-6 or SUN-SAT"),
                 ("0 22-2 * * *", "runs backwards", "use `22-23,0-2`"),
                 ("0 5-1/2 * * *", "runs backwards", "smaller value first"),
                 ("? * * * *", "`?` is only allowed", "use `*`"),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use paved_yaml::{Limits, Node, NodeKind, Segment, Span};
 
-use crate::app::{APP_FIELDS, AppFile};
+use crate::app::{APP_FIELDS, AppFile, OVERRIDABLE};
 use crate::diagnostic::{Diagnostic, Finding, SourceFile, display_path};
 use crate::platform::Platform;
 use crate::schema::{self, SchemaKind};
@@ -50,7 +50,7 @@ pub fn validate_app(
     resolve: &dyn Fn(&BlueprintRef) -> Result<BlueprintRules, Problem>,
 ) -> Result<ValidApp, Vec<Diagnostic>> {
     let file = Arc::new(file);
-    let root = load(&file, "an app file is a mapping with at least `name`, `team`, `blueprint` and `image`")?;
+    let (root, soft) = load(&file, "an app file is a mapping with at least `name`, `team`, `blueprint` and `image`")?;
     let mut findings: Vec<(Span, Finding)> = Vec::new();
     let mut add = |node: &Node, list: Vec<Finding>| {
         for f in list {
@@ -68,7 +68,7 @@ pub fn validate_app(
                 Some("an app file starts with `name:`, `team:`, `blueprint:` and `image:`".into()),
             )],
         );
-        return Err(into_diagnostics(&file, &root, findings));
+        return Err(into_diagnostics(SchemaKind::App, &file, &root, findings, soft));
     }
     add(&root, schema::check(SchemaKind::App, &root));
 
@@ -140,7 +140,13 @@ pub fn validate_app(
         };
         let mut list = unsupported(&root, vec![]);
         for (name, node) in &overrides {
-            list.extend(unsupported(node, vec![key("environments"), key(name)]));
+            // Fields an environment may not set at all are the schema's to report.
+            let found = unsupported(node, vec![key("environments"), key(name)]);
+            list.extend(
+                found
+                    .into_iter()
+                    .filter(|f| matches!(f.path.last(), Some(Segment::Key(k)) if OVERRIDABLE.contains(&k.as_str()))),
+            );
         }
         add(&root, list);
     }
@@ -154,12 +160,17 @@ pub fn validate_app(
             Some(over) => base.merged(over),
             None => base.clone(),
         };
+        // A partial override (`replicas: {max: 8}` over a number) can leave
+        // the merged settings incomplete; the schema says what is missing.
+        if overrides.contains_key(*env) {
+            add(&merged, schema::check(SchemaKind::App, &merged));
+        }
         add(&merged, app_rules(&merged, platform, rules.as_ref()));
         effective.push((env.to_string(), merged));
     }
 
-    if !findings.is_empty() {
-        return Err(into_diagnostics(&file, &root, findings));
+    if !findings.is_empty() || !soft.is_empty() {
+        return Err(into_diagnostics(SchemaKind::App, &file, &root, findings, soft));
     }
     let typed = |node: &Node| serde_json::from_value::<AppFile>(node.to_json());
     let (app, blueprint) = match (typed(&root), blueprint) {
@@ -180,32 +191,36 @@ pub fn validate_app(
 /// Load and check a platform file.
 pub fn validate_platform(file: SourceFile) -> Result<Platform, Vec<Diagnostic>> {
     let file = Arc::new(file);
-    let root = load(&file, "see `schemas/platform.schema.json` for the platform file's fields")?;
+    let (root, soft) = load(&file, "see `schemas/platform.schema.json` for the platform file's fields")?;
     let mut findings: Vec<(Span, Finding)> = Vec::new();
     let mut list = schema::check(SchemaKind::Platform, &root);
     list.extend(platform_rules(&root));
     for f in list {
         findings.push((root.span_at(&f.path, f.at_key), f));
     }
-    if !findings.is_empty() {
-        return Err(into_diagnostics(&file, &root, findings));
+    if !findings.is_empty() || !soft.is_empty() {
+        return Err(into_diagnostics(SchemaKind::Platform, &file, &root, findings, soft));
     }
     serde_json::from_value(root.to_json()).map_err(|e| vec![internal(&file, e.to_string())])
 }
 
 /// Parse the file; a YAML problem is the one diagnostic (nothing else can be
 /// checked), with a hint even when the parser has none.
-fn load(file: &Arc<SourceFile>, empty_hint: &str) -> Result<Node, Vec<Diagnostic>> {
-    paved_yaml::load_one(&file.text, Limits::default()).map_err(|e| {
+fn load(file: &Arc<SourceFile>, empty_hint: &str) -> Result<(Node, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let diagnostic = |e: paved_yaml::LoadError| {
         let hint = e.hint.unwrap_or_else(|| {
             if file.text.trim().is_empty() {
                 empty_hint.to_owned()
             } else {
-                "YAML is indented with spaces (never tabs); quote values that hold `: `, `#` or start with a special character".into()
+                "check the indentation (spaces, never tabs) and quote values that hold `: ` or `#`".into()
             }
         });
-        vec![Diagnostic { file: file.clone(), span: e.span, field: String::new(), message: e.message, hint: Some(hint) }]
-    })
+        Diagnostic { file: file.clone(), span: e.span, field: String::new(), message: e.message, hint: Some(hint) }
+    };
+    match paved_yaml::load_one_lenient(&file.text, Limits::default()) {
+        Ok((node, soft)) => Ok((node, soft.into_iter().map(diagnostic).collect())),
+        Err(e) => Err(vec![diagnostic(e)]),
+    }
 }
 
 fn internal(file: &Arc<SourceFile>, message: String) -> Diagnostic {
@@ -221,19 +236,42 @@ fn internal(file: &Arc<SourceFile>, message: String) -> Diagnostic {
 /// Tie findings to the file: sort by position, drop repeats, and name each
 /// problem by its path in the file as written (a problem found in an
 /// environment's merged settings may sit under `environments.<env>`).
-fn into_diagnostics(file: &Arc<SourceFile>, root: &Node, findings: Vec<(Span, Finding)>) -> Vec<Diagnostic> {
+fn into_diagnostics(
+    kind: SchemaKind,
+    file: &Arc<SourceFile>,
+    root: &Node,
+    findings: Vec<(Span, Finding)>,
+    soft: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     let mut paths: HashMap<Span, Vec<Segment>> = HashMap::new();
     index_paths(root, &mut Vec::new(), &mut paths);
     let mut out: Vec<Diagnostic> = findings
         .into_iter()
         .map(|(span, f)| {
             let path = paths.get(&span).cloned().unwrap_or(f.path);
-            Diagnostic { file: file.clone(), span, field: display_path(&path), message: f.message, hint: f.hint }
+            let hint = f.hint.or_else(|| schema_hint(kind, &display_path(&path)));
+            let span = first_line(&file.text, span);
+            Diagnostic { file: file.clone(), span, field: display_path(&path), message: f.message, hint }
         })
+        .chain(soft)
         .collect();
     out.sort_by(|a, b| (a.span.start, &a.message).cmp(&(b.span.start, &b.message)));
     out.dedup_by(|a, b| a.span == b.span && a.message == b.message);
     out
+}
+
+/// A problem about a whole mapping (a missing field) points at its first
+/// line, not at every line of it.
+fn first_line(text: &str, span: Span) -> Span {
+    if span.end.line <= span.start.line {
+        return span;
+    }
+    let rest = text.get(span.start.offset..).unwrap_or_default();
+    let len = rest.find('\n').unwrap_or(rest.len());
+    let mut end = span.start;
+    end.offset += len;
+    end.column += rest[..len].chars().count() as u32;
+    Span { start: span.start, end }
 }
 
 fn index_paths(node: &Node, path: &mut Vec<Segment>, out: &mut HashMap<Span, Vec<Segment>>) {
@@ -398,7 +436,9 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
     if let Some(NodeKind::Map(entries)) = app.get("probes").map(|n| &n.kind) {
         for e in entries {
             if let NodeKind::String(path) = &e.value.kind {
-                r.check(vec![key("probes"), key(&e.key)], syntax::http_path(path));
+                // Probes may carry a query (`/_cluster/health?local=true`).
+                let without_query = path.split_once('?').map(|(p, _)| p).unwrap_or(path);
+                r.check(vec![key("probes"), key(&e.key)], syntax::http_path(without_query));
             }
         }
     }
@@ -477,7 +517,14 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
                     vec![key(field)],
                     true,
                     format!("missing field `{field}`, which blueprint `{}` requires", rules.id),
-                    schema_hint(field),
+                    Some(match field.as_str() {
+                        "port" => "add the port the app listens on, such as `port: 8080`".to_owned(),
+                        "schedule" => {
+                            "add when it runs, such as `schedule: \"0 3 * * *\"` (every day at 03:00)".to_owned()
+                        }
+                        "storage" => "add its volume, such as `storage: {size: 10Gi, path: /data}`".to_owned(),
+                        _ => schema_hint(SchemaKind::App, field).unwrap_or_default(),
+                    }),
                 );
             }
         }
@@ -485,8 +532,22 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
     r.out
 }
 
-fn schema_hint(field: &str) -> Option<String> {
-    let doc = schema::explain(SchemaKind::App, field).ok()?;
+fn schema_hint(kind: SchemaKind, field: &str) -> Option<String> {
+    // `calls[2]` → `calls`; `ingress[0].host` → `ingress.host`
+    let mut plain = String::new();
+    let mut depth = 0;
+    for c in field.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            c if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    if plain.is_empty() {
+        return None;
+    }
+    let doc = schema::explain(kind, &plain).ok()?;
     let first = doc.description.split(". ").next().unwrap_or_default().trim_end_matches('.');
     Some(format!("`{field}`: {first}"))
 }

@@ -35,22 +35,55 @@ pub struct LoadError {
 /// Load a text that must hold exactly one YAML document (an empty text is an
 /// error: there is nothing to read).
 pub fn load_one(source: &str, limits: Limits) -> Result<Node, LoadError> {
-    let mut docs = load_all(source, limits)?;
+    let (node, mut problems) = load_one_lenient(source, limits)?;
+    match problems.is_empty() {
+        true => Ok(node),
+        false => Err(problems.remove(0)),
+    }
+}
+
+/// Like [`load_one`], but problems that leave the tree readable (a duplicate
+/// key: the first value is kept) are returned beside it instead of ending the
+/// load, so a caller can report them together with everything else.
+pub fn load_one_lenient(source: &str, limits: Limits) -> Result<(Node, Vec<LoadError>), LoadError> {
+    let (mut docs, problems) = load_stream(source, limits)?;
     match docs.len() {
         0 => Err(LoadError { message: "the file is empty".into(), span: Span::default(), hint: None }),
-        1 => Ok(docs.remove(0)),
-        _ => Err(LoadError {
-            message: "the file holds more than one YAML document".into(),
-            span: docs[1].span,
-            hint: Some("keep one document per file; remove the `---` separator".into()),
-        }),
+        1 => Ok((docs.remove(0), problems)),
+        _ => {
+            // Point at the `---` that starts the second document.
+            let second = docs[1].span;
+            let before = source.get(..second.start.offset).unwrap_or_default();
+            let lines = LineIndex::new(source);
+            let span = match before.rfind("---") {
+                Some(at) => Span { start: lines.pos_of_offset(at), end: lines.pos_of_offset(at + 3) },
+                None => second,
+            };
+            Err(LoadError {
+                message: "the file holds more than one YAML document".into(),
+                span,
+                hint: Some(
+                    "keep one document per file: remove the `---` and what follows, or move it to a file of its own"
+                        .into(),
+                ),
+            })
+        }
     }
 }
 
 /// Load every document of a YAML stream. Documents that hold nothing but
 /// comments or a bare `null` are skipped.
 pub fn load_all(source: &str, limits: Limits) -> Result<Vec<Node>, LoadError> {
-    let mut loader = Loader { lines: LineIndex::new(source), limits, anchors: HashMap::new(), nodes: 0 };
+    let (docs, mut problems) = load_stream(source, limits)?;
+    match problems.is_empty() {
+        true => Ok(docs),
+        false => Err(problems.remove(0)),
+    }
+}
+
+fn load_stream(source: &str, limits: Limits) -> Result<(Vec<Node>, Vec<LoadError>), LoadError> {
+    let mut loader =
+        Loader { lines: LineIndex::new(source), limits, anchors: HashMap::new(), nodes: 0, soft: Vec::new() };
     let mut parser = Parser::new_from_str(source);
     let mut docs = Vec::new();
     loop {
@@ -78,7 +111,7 @@ pub fn load_all(source: &str, limits: Limits) -> Result<Vec<Node>, LoadError> {
             _ => {}
         }
     }
-    Ok(docs)
+    Ok((docs, loader.soft))
 }
 
 struct Loader<'s> {
@@ -86,6 +119,8 @@ struct Loader<'s> {
     limits: Limits,
     anchors: HashMap<usize, (Node, usize)>,
     nodes: usize,
+    /// Problems that leave the tree readable.
+    soft: Vec<LoadError>,
 }
 
 impl Loader<'_> {
@@ -94,17 +129,8 @@ impl Loader<'_> {
             Some(Ok(pair)) => Ok(pair),
             Some(Err(e)) => {
                 let m = *e.marker();
-                let mut pos = self.lines.pos(m.line(), m.col());
-                let mut hint = None;
-                // The parser reports a tab where the scalar before it started;
-                // point at the tab itself.
-                if e.info().contains("tab") {
-                    if let Some(i) = self.lines.source[pos.offset..].find('\t') {
-                        pos = self.lines.pos_of_offset(pos.offset + i);
-                        hint = Some("YAML is indented with spaces, never tabs".into());
-                    }
-                }
-                Err(LoadError { message: format!("invalid YAML: {}", e.info()), span: Span { start: pos, end: pos }, hint })
+                let pos = self.lines.pos(m.line(), m.col());
+                Err(self.lines.explain(e.info(), pos))
             }
             None => Err(LoadError { message: "unexpected end of input".into(), span: Span::default(), hint: None }),
         }
@@ -223,7 +249,7 @@ impl Loader<'_> {
                     let (event, span) = self.next(parser)?;
                     let value = self.node(parser, event, span, depth + 1)?;
                     if let Some(first) = entries.iter().find(|e| e.key == key) {
-                        return Err(LoadError {
+                        self.soft.push(LoadError {
                             message: format!("duplicate key `{key}`"),
                             span: key_node.span,
                             hint: Some(format!(
@@ -231,6 +257,7 @@ impl Loader<'_> {
                                 first.key_span.start.line
                             )),
                         });
+                        continue;
                     }
                     entries.push(Entry { key, key_span: key_node.span, value });
                 };
@@ -374,6 +401,38 @@ fn is_float(text: &str) -> bool {
     i == b.len()
 }
 
+/// The last `[` or `{` opened on an earlier line and not closed before
+/// `text` ends (quotes and comments skipped), with its byte offset. Flow
+/// collections spanning lines are rare in hand-written files; an unclosed one
+/// is a common typo.
+fn unclosed_bracket(text: &str) -> Option<(char, usize)> {
+    let mut stack: Vec<(char, usize)> = Vec::new();
+    let mut offset = 0;
+    let last_line_start = text.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    for line in text.split_inclusive('\n') {
+        let mut quote: Option<char> = None;
+        let mut previous = ' ';
+        for (i, c) in line.char_indices() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None => match c {
+                    '\'' | '"' if matches!(previous, ' ' | '[' | '{' | ',' | ':') => quote = Some(c),
+                    '#' if previous == ' ' || i == 0 => break,
+                    '[' | '{' => stack.push((c, offset + i)),
+                    ']' | '}' => {
+                        stack.pop();
+                    }
+                    _ => {}
+                },
+            }
+            previous = c;
+        }
+        offset += line.len();
+    }
+    stack.last().copied().filter(|(_, at)| *at < last_line_start)
+}
+
 /// Maps saphyr's (line, character column) markers to [`Pos`] with byte offsets.
 struct LineIndex<'s> {
     /// The byte offset where each line starts.
@@ -386,6 +445,42 @@ impl<'s> LineIndex<'s> {
         let mut starts = vec![0];
         starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex { starts, source }
+    }
+
+    /// Turn a parser error into the most useful message: the parser reports
+    /// where it gave up, which for two common mistakes is not where the
+    /// mistake is.
+    fn explain(&self, info: &str, pos: Pos) -> LoadError {
+        let before = self.source.get(..pos.offset).unwrap_or_default();
+        let line_end = self.source[pos.offset..].find('\n').map(|i| pos.offset + i).unwrap_or(self.source.len());
+        // A tab in indentation: point at the first line indented with one.
+        if info.contains("tab") {
+            let upto = &self.source[..line_end];
+            let mut offset = 0;
+            for line in upto.split_inclusive('\n') {
+                let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+                if let Some(i) = line[..indent].find('\t') {
+                    let at = self.pos_of_offset(offset + i);
+                    return LoadError {
+                        message: "a tab is used for indentation".into(),
+                        span: Span { start: at, end: self.pos_of_offset(offset + i + 1) },
+                        hint: Some("YAML is indented with spaces, never tabs".into()),
+                    };
+                }
+                offset += line.len();
+            }
+        }
+        // An unclosed `[` or `{`: the parser stumbles on a later line.
+        if let Some((open, at)) = unclosed_bracket(before) {
+            let close = if open == '[' { ']' } else { '}' };
+            let start = self.pos_of_offset(at);
+            return LoadError {
+                message: format!("`{open}` is never closed"),
+                span: Span { start, end: self.pos_of_offset(at + 1) },
+                hint: Some(format!("add `{close}` at the end of the list on line {}", start.line)),
+            };
+        }
+        LoadError { message: format!("invalid YAML: {info}"), span: Span { start: pos, end: pos }, hint: None }
     }
 
     /// The position of a byte offset.

@@ -25,6 +25,7 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
     let envs = chosen_environments(&setup.platform, &args.envs)?;
     let files = inputs::read_all(&inputs::discover(&args.paths)?)?;
     let apps = setup.validate_apps(files, args.report.format)?;
+    warn_untagged(&apps, &image, &envs);
     let rendered = render_all(&setup, &apps, &envs, &image)?;
     match &args.out {
         Some(dir) => write::tree(dir, &output::tree(&rendered)),
@@ -34,6 +35,33 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
             stdout.write_all(stream.as_bytes())?;
             stdout.flush()?;
             Ok(())
+        }
+    }
+}
+
+/// An image without tag or digest runs whatever `latest` is when a node pulls
+/// it. That is legitimate for a preview (the pipeline sets the tag later), so
+/// it is a warning, not an error.
+fn warn_untagged(apps: &[ValidApp], image: &ImageOverride, envs: &[String]) {
+    if image.tag.is_some() || image.digest.is_some() {
+        return;
+    }
+    for app in apps {
+        let untagged: Vec<&str> = app
+            .environments
+            .iter()
+            .filter(|(env, _)| envs.contains(env))
+            .filter(|(_, effective)| {
+                syntax::image_ref(&effective.image).is_ok_and(|i| i.tag.is_none() && i.digest.is_none())
+            })
+            .map(|(env, _)| env.as_str())
+            .collect();
+        if !untagged.is_empty() {
+            eprintln!(
+                "warning: {}: `image` has no tag or digest in {}; pass `--image-tag` or `--image-digest` to pin what runs",
+                app.file.name,
+                untagged.join(", ")
+            );
         }
     }
 }

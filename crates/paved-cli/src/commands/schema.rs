@@ -13,6 +13,10 @@ pub fn kind(file: SchemaFile) -> SchemaKind {
 }
 
 pub fn run(args: SchemaArgs) -> Outcome {
-    print!("{}", paved_spec::schema_text(kind(args.file)));
+    if args.markdown {
+        print!("{}", paved_spec::reference_markdown(kind(args.file)));
+    } else {
+        print!("{}", paved_spec::schema_text(kind(args.file)));
+    }
     Ok(())
 }
