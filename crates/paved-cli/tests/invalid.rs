@@ -4,11 +4,9 @@
 
 mod common;
 
-use std::path::Path;
-
 #[test]
 fn invalid_app_files() {
-    insta::glob!("../../../tests/invalid", "*/app.yaml", |path: &Path| {
+    insta::glob!("../../../tests/invalid", "*/app.yaml", |path| {
         let rel = common::relative(path);
         let render = common::paved().args(["render", &rel]).output().expect("runs");
         assert_eq!(render.status.code(), Some(1), "{rel}: render should exit 1");
