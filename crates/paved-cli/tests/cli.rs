@@ -243,3 +243,36 @@ fn json_format_is_for_machines() {
         }
     }
 }
+
+#[test]
+fn a_template_typo_is_an_error_never_an_empty_field() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let catalog = tmp.path().join("blueprints");
+    let source = common::root().join("blueprints/api/1.0.0");
+    let target = catalog.join("api/1.0.0");
+    copy_dir(&source, &target);
+    let template = target.join("templates/service.yaml.j2");
+    let text = fs::read_to_string(&template).expect("template").replace("{{ app.name }}", "{{ app.nmae }}");
+    fs::write(&template, text).expect("write");
+    let out = paved()
+        .args(["render", "examples/payments-api", "--blueprints", catalog.to_str().expect("utf-8")])
+        .output()
+        .expect("runs");
+    assert_ne!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty(), "printed objects after a template error");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("service.yaml.j2") && stderr.contains("undefined"), "{stderr}");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for entry in fs::read_dir(from).expect("ls") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
