@@ -72,11 +72,12 @@ pub struct AppFile {
     pub time_zone: Option<String>,
     /// What to do when a run is due while the previous one still runs. Default: `Forbid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = "Forbid"))]
     pub concurrency: Option<Concurrency>,
     /// Persistent storage, required for the `stateful` blueprint: one volume per pod.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<Storage>,
-    /// Per-environment differences, keyed by environment name (from the platform file). Each is deep-merged over the settings above, base first: mappings merge key by key, anything else (numbers, strings, lists) replaces.
+    /// Per-environment differences, keyed by environment name (from the platform file). An environment may change `replicas`, `resources`, `env`, `secrets`, `ingress` and `image`; its settings are deep-merged over the ones above, base first: mappings merge key by key, anything else (numbers, strings, lists) replaces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<BTreeMap<String, EnvOverride>>,
 }
@@ -213,6 +214,7 @@ pub struct Ingress {
     pub host: String,
     /// The path prefix routed to the app. Default: `/`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = "/"))]
     pub path: Option<String>,
 }
 
@@ -226,6 +228,7 @@ pub struct Metrics {
     pub port: Option<u32>,
     /// The HTTP path serving metrics. Default: `/metrics`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = "/metrics"))]
     pub path: Option<String>,
 }
 
@@ -248,6 +251,7 @@ pub struct Storage {
     pub size: String,
     /// Where the volume is mounted in the container. Default: `/data`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = "/data"))]
     pub path: Option<String>,
     /// The StorageClass. Default: the cluster's default class.
     #[serde(default, skip_serializing_if = "Option::is_none")]
