@@ -26,7 +26,10 @@ fn catalog() -> Catalog {
 
 fn resolve(wanted: &str) -> Result<String, String> {
     let wanted = blueprint_ref(wanted).map_err(|p| p.message)?;
-    catalog().resolve(&wanted).map(|b| b.id.clone()).map_err(|p| format!("{} ({})", p.message, p.hint.unwrap_or_default()))
+    catalog()
+        .resolve(&wanted)
+        .map(|b| b.id.clone())
+        .map_err(|p| format!("{} ({})", p.message, p.hint.unwrap_or_default()))
 }
 
 #[test]

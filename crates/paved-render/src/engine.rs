@@ -1,6 +1,7 @@
 //! Template environments, compiled once per blueprint version.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use minijinja::value::ViaDeserialize;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
@@ -33,28 +34,30 @@ pub struct Input<'a> {
     pub image: &'a ImageOverride,
 }
 
-/// Every blueprint version's templates, compiled. Build once, render many.
+/// The compiled templates of one blueprint version: its environment and the
+/// names of the templates that are outputs.
+type Compiled = (Environment<'static>, Vec<String>);
+
+/// Every blueprint version's templates, each compiled once, on first use (so a
+/// broken version only fails the apps that use it). Build once, render many.
 #[derive(Debug)]
 pub struct Engine {
-    environments: HashMap<String, (Environment<'static>, Vec<String>)>,
+    compiled: HashMap<String, OnceLock<Result<Compiled, String>>>,
 }
 
 impl Engine {
-    /// Compile the templates of every blueprint version in `catalog`.
-    pub fn new(catalog: &Catalog) -> Result<Engine, RenderError> {
-        let mut environments = HashMap::new();
-        for blueprint in catalog.iter() {
-            environments.insert(blueprint.id.clone(), compile(blueprint)?);
-        }
-        Ok(Engine { environments })
+    /// An engine for the blueprint versions of `catalog`.
+    pub fn new(catalog: &Catalog) -> Engine {
+        Engine { compiled: catalog.iter().map(|b| (b.id.clone(), OnceLock::new())).collect() }
     }
 
     /// Render one app in one environment to normalised objects, sorted.
     pub fn render(&self, input: &Input<'_>) -> Result<Vec<Object>, RenderError> {
-        let (env, names) = self
-            .environments
-            .get(&input.blueprint.id)
-            .ok_or_else(|| RenderError::UnknownBlueprint(input.blueprint.id.clone()))?;
+        let id = &input.blueprint.id;
+        let cell = self.compiled.get(id).ok_or_else(|| RenderError::UnknownBlueprint(id.clone()))?;
+        let (env, names) = cell.get_or_init(|| compile(input.blueprint)).as_ref().map_err(|message| {
+            RenderError::Template { blueprint: id.clone(), template: "(compiling)".into(), message: message.clone() }
+        })?;
         let context = Value::from_serialize(Context::new(
             input.app,
             input.environment,
@@ -64,11 +67,8 @@ impl Engine {
         ));
         let mut objects = Vec::new();
         for name in names {
-            let fail = |message: String| RenderError::Template {
-                blueprint: input.blueprint.id.clone(),
-                template: name.clone(),
-                message,
-            };
+            let fail =
+                |message: String| RenderError::Template { blueprint: id.clone(), template: name.clone(), message };
             let template = env.get_template(name).map_err(|e| fail(describe(&e)))?;
             let text = template.render(&context).map_err(|e| fail(describe(&e)))?;
             objects.extend(normalise(&text).map_err(fail)?);
@@ -92,7 +92,7 @@ fn describe(error: &minijinja::Error) -> String {
 /// error, never an empty field), every interpolated value written as JSON
 /// (which YAML reads as the same scalar, so no value can add structure), and
 /// no `safe` filter (which would switch that off).
-fn compile(blueprint: &Blueprint) -> Result<(Environment<'static>, Vec<String>), RenderError> {
+fn compile(blueprint: &Blueprint) -> Result<Compiled, String> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_trim_blocks(true);
@@ -114,11 +114,8 @@ fn compile(blueprint: &Blueprint) -> Result<(Environment<'static>, Vec<String>),
     );
     let mut names = Vec::new();
     for (name, source) in &blueprint.templates {
-        env.add_template_owned(name.clone(), source.clone()).map_err(|e| RenderError::Template {
-            blueprint: blueprint.id.clone(),
-            template: name.clone(),
-            message: describe(&e),
-        })?;
+        env.add_template_owned(name.clone(), source.clone())
+            .map_err(|e| format!("template `{name}`: {}", describe(&e)))?;
         // Files starting with `_` are partials for `{% import %}`, not outputs.
         if !name.rsplit('/').next().unwrap_or(name).starts_with('_') {
             names.push(name.clone());

@@ -104,7 +104,7 @@ pub fn render_all(
     envs: &[String],
     image: &ImageOverride,
 ) -> Result<Vec<Rendered>, Failure> {
-    let engine = Engine::new(&setup.catalog).map_err(|e| Failure::Error(e.to_string()))?;
+    let engine = Engine::new(&setup.catalog);
     let mut rendered = Vec::new();
     for env in envs {
         let Some(environment) = setup.platform.environment(env) else { continue };
