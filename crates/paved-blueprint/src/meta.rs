@@ -60,8 +60,9 @@ pub struct DefaultResources {
 impl DefaultResources {
     /// The app's resources with these defaults filling the gaps.
     pub fn apply(&self, app: Option<&Resources>) -> (String, String) {
-        let cpu = app.and_then(|r| r.cpu.clone()).unwrap_or_else(|| self.cpu.clone());
-        let memory = app.and_then(|r| r.memory.clone()).unwrap_or_else(|| self.memory.clone());
+        let cpu = app.and_then(|r| r.cpu.as_ref()).map(ToString::to_string).unwrap_or_else(|| self.cpu.clone());
+        let memory =
+            app.and_then(|r| r.memory.as_ref()).map(ToString::to_string).unwrap_or_else(|| self.memory.clone());
         (cpu, memory)
     }
 }

@@ -52,7 +52,7 @@ impl Setup {
             if (&pair[0].app.team, &pair[0].app.name) == (&pair[1].app.team, &pair[1].app.name) {
                 problems.push(Diagnostic {
                     file: pair[1].file.clone(),
-                    span: Default::default(),
+                    span: pair[1].name_span,
                     field: "name".into(),
                     message: format!(
                         "app `{}` of team `{}` is also defined in `{}`",

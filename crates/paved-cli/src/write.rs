@@ -1,10 +1,11 @@
 //! Writing a file tree atomically.
 //!
-//! The tree is written to a fresh sibling directory and swapped in with two
-//! renames, so readers see the old tree or the new one, never a half-written
-//! one; a failure before the swap leaves the old tree untouched. paved only
-//! replaces a directory it wrote itself (one holding the tree marker), so a
-//! mistyped `--out` can never wipe someone's work.
+//! The tree is written in full to a fresh sibling directory, then swapped in
+//! with two renames: a failure before the swap leaves the old tree untouched,
+//! and no reader ever sees a half-written tree (between the two renames, for an
+//! instant, the directory is absent). paved only replaces a directory it wrote
+//! itself (one holding the tree marker), so a mistyped `--out` can never wipe
+//! someone's work.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -27,27 +28,34 @@ pub fn tree(out: &Path, files: &BTreeMap<String, String>) -> Result<(), Failure>
     };
     fs_err::create_dir_all(&parent)?;
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
-    let staging = parent.join(format!(".{name}.paved-new-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.paved-old-{}", std::process::id()));
+    // Unique names, so a run killed halfway cannot block the next one.
+    let sibling = |what: &str| -> Result<PathBuf, Failure> {
+        let dir = tempfile::Builder::new().prefix(&format!(".{name}.paved-{what}-")).tempdir_in(&parent)?;
+        Ok(dir.keep())
+    };
+    let staging = sibling("new")?;
     if let Err(e) = write_all(&staging, files) {
         let _ = fs_err::remove_dir_all(&staging);
         return Err(e);
     }
     let existed = out.exists();
-    if existed {
-        if let Err(e) = fs_err::rename(out, &retired) {
+    let retired = if existed { Some(sibling("old")?) } else { None };
+    if let Some(retired) = &retired {
+        // `retired` is an empty directory; rename replaces it.
+        if let Err(e) = fs_err::rename(out, retired) {
             let _ = fs_err::remove_dir_all(&staging);
+            let _ = fs_err::remove_dir(retired);
             return Err(e.into());
         }
     }
     if let Err(e) = fs_err::rename(&staging, out) {
-        if existed {
-            let _ = fs_err::rename(&retired, out);
+        if let Some(retired) = &retired {
+            let _ = fs_err::rename(retired, out);
         }
         let _ = fs_err::remove_dir_all(&staging);
         return Err(e.into());
     }
-    if existed {
+    if let Some(retired) = retired {
         fs_err::remove_dir_all(&retired)?;
     }
     Ok(())
@@ -75,7 +83,6 @@ fn check_target(out: &Path) -> Result<(), Failure> {
 }
 
 fn write_all(root: &Path, files: &BTreeMap<String, String>) -> Result<(), Failure> {
-    fs_err::create_dir(root)?;
     for (relative, contents) in files {
         let path = root.join(relative);
         if let Some(dir) = path.parent() {

@@ -28,7 +28,7 @@ fn committed_schemas_are_fresh() {
     ] {
         let generated = stdout_of(args);
         let committed = fs::read_to_string(common::root().join(file)).expect("committed schema");
-        assert!(generated == committed, "{file} is stale: run `cargo run -p paved-cli -- {} > {file}`", args.join(" "));
+        assert!(generated == committed, "{file} is stale: run `scripts/generate` ({})", args.join(" "));
     }
 }
 

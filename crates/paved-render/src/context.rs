@@ -18,121 +18,179 @@ use serde::Serialize;
 /// digest, which pinned the old image.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageOverride {
+    /// The tag from `--image-tag`, such as `1.4.2`; replaces the tag in the app file's `image` and drops its digest.
     pub tag: Option<String>,
+    /// The digest from `--image-digest`, such as `sha256:…`; replaces the digest in the app file's `image`.
     pub digest: Option<String>,
 }
 
-/// The whole context of one template render.
+/// The whole context of one template render: one app, one environment, one blueprint version.
 #[derive(Debug, Serialize)]
 pub struct Context {
+    /// `app`: the app's effective settings in this environment, environment overrides merged and blueprint defaults applied.
     pub app: AppContext,
+    /// `environment`: the environment being rendered, from the platform file's `environments`.
     pub environment: EnvironmentContext,
+    /// `platform`: organisation-wide settings from the platform file.
     pub platform: PlatformContext,
+    /// `blueprint`: the blueprint version being rendered (its `blueprint.yaml` `name` and `version`).
     pub blueprint: BlueprintContext,
-    /// The recommended `app.kubernetes.io/*` labels, for every object's `metadata.labels` and pod templates.
+    /// `labels`: the recommended labels, for every object's `metadata.labels` and every pod template: `app.kubernetes.io/name` and `/instance` (the app name), `/component` (the blueprint name), `/part-of` (the team), `/managed-by: paved`.
     pub labels: BTreeMap<String, String>,
-    /// The labels that select the app's pods (a stable subset of `labels`).
+    /// `selector`: `app.kubernetes.io/name` and `/instance`, the labels that select the app's pods; stable across blueprint versions, because a Deployment's selector cannot change.
     pub selector: BTreeMap<String, String>,
-    /// Annotations for every object's metadata (not pod templates, so a blueprint upgrade alone does not restart pods).
+    /// `annotations`: `paved.io/blueprint: <name>@<version>`, for every object's `metadata.annotations` but not pod templates, so a blueprint upgrade that changes nothing else does not restart pods.
     pub annotations: BTreeMap<String, String>,
 }
 
-/// The app's effective settings in this environment, blueprint defaults applied.
+/// `app`: the app's effective settings in this environment, environment overrides merged and blueprint defaults applied.
 #[derive(Debug, Serialize)]
 pub struct AppContext {
+    /// `app.name`: the app's name, a DNS-1123 label (app file `name`).
     pub name: String,
+    /// `app.team`: the owning team, a DNS-1123 label (app file `team`).
     pub team: String,
+    /// `app.namespace`: the namespace to deploy into, the environment's `namespace` pattern from the platform file with `{team}` filled in.
     pub namespace: String,
-    /// The full image reference to run: repository, then `:tag` and/or `@digest` when known.
+    /// `app.image`: the full image reference to run: `image_repository`, then `:image_tag` and/or `@image_digest` when known.
     pub image: String,
+    /// `app.image_repository`: the image repository without tag or digest, such as `acr.bank.internal/payments/payments-api` (app file `image`).
     pub image_repository: String,
+    /// `app.image_tag`: `--image-tag` if given, else the tag in the app file's `image`; none when neither has one.
     pub image_tag: Option<String>,
+    /// `app.image_digest`: `--image-digest` if given, else the digest in the app file's `image` (dropped when `--image-tag` is given); none when unknown.
     pub image_digest: Option<String>,
+    /// `app.port`: the container port, an integer (app file `port`); none for blueprints without one (worker, cronjob).
     pub port: Option<u32>,
+    /// `app.command`: the entrypoint override, a list of strings (app file `command`); none when unset.
     pub command: Option<Vec<String>>,
+    /// `app.args`: the arguments override, a list of strings (app file `args`); none when unset.
     pub args: Option<Vec<String>>,
-    /// Sorted by name.
+    /// `app.env`: plain environment variables as a list of `{name, value}`, sorted by name (app file `env`); empty when unset.
     pub env: Vec<EnvVar>,
+    /// `app.secrets`: names of Secrets to mount whole with `envFrom`, in the order written (app file `secrets`); empty when unset.
     pub secrets: Vec<String>,
+    /// `app.resources`: CPU and memory requests (memory is also the limit): the app file's `resources`, else the blueprint's `defaults.resources`.
     pub resources: ResourcesContext,
+    /// `app.replicas`: pod count bounds and what they imply: the app file's `replicas`, else the blueprint's `defaults.replicas`.
     pub replicas: ReplicasContext,
+    /// `app.probes`: HTTP paths of the health probes: the app file's `probes`, else the blueprint's `defaults.probes`.
     pub probes: ProbesContext,
-    /// Routes, with short host names completed by the environment's ingress domain.
+    /// `app.ingress`: routes as a list of `{host, path}` in the order written (app file `ingress`); empty when unset.
     pub ingress: Vec<Route>,
+    /// `app.metrics`: where Prometheus scrapes (app file `metrics`); none when the app has no `metrics`.
     pub metrics: Option<MetricsContext>,
+    /// `app.schedule`: the cron schedule, such as `0 3 * * *` or `@daily` (app file `schedule`); none when unset.
     pub schedule: Option<String>,
+    /// `app.time_zone`: the IANA time zone the schedule is read in, such as `Europe/Amsterdam` (app file `timeZone`); none when unset.
     pub time_zone: Option<String>,
+    /// `app.concurrency`: what a cron job does when a run is due while the last still runs: `Allow`, `Forbid` or `Replace` (app file `concurrency`, default `Forbid`).
     pub concurrency: String,
+    /// `app.storage`: the persistent volume per pod (app file `storage`); none when unset.
     pub storage: Option<StorageContext>,
 }
 
+/// One entry of `app.env`: a plain environment variable.
 #[derive(Debug, Serialize)]
 pub struct EnvVar {
+    /// The variable's name, as written in the app file's `env`.
     pub name: String,
+    /// The variable's value, always a string.
     pub value: String,
 }
 
+/// `app.resources`: CPU and memory requests, the app's values else the blueprint's `defaults.resources`.
 #[derive(Debug, Serialize)]
 pub struct ResourcesContext {
+    /// `app.resources.cpu`: the CPU request, a quantity string such as `100m` or `0.5` (app file `resources.cpu`, else `defaults.resources.cpu`).
     pub cpu: String,
+    /// `app.resources.memory`: the memory request and limit, a quantity string such as `256Mi` (app file `resources.memory`, else `defaults.resources.memory`).
     pub memory: String,
 }
 
+/// `app.replicas`: how many pods, from the app file's `replicas`, else the blueprint's `defaults.replicas`.
 #[derive(Debug, Serialize)]
 pub struct ReplicasContext {
+    /// `app.replicas.min`: the fewest pods, an integer (a fixed count `n` gives `min = max = n`).
     pub min: u32,
+    /// `app.replicas.max`: the most pods, an integer (equal to `min` for a fixed count).
     pub max: u32,
-    /// `min < max`: an autoscaler owns the replica count.
+    /// `app.replicas.autoscale`: `min < max`, so an autoscaler owns the replica count; leave `spec.replicas` out of the workload.
     pub autoscale: bool,
-    /// `min ≥ 2`: a disruption budget keeps one pod up during node drains.
+    /// `app.replicas.disruption_budget`: `min ≥ 2`, so render a PodDisruptionBudget that keeps a pod up during node drains.
     pub disruption_budget: bool,
 }
 
+/// `app.probes`: HTTP paths of the health probes, each the app's path, else the blueprint's `defaults.probes`, else none.
 #[derive(Debug, Serialize)]
 pub struct ProbesContext {
+    /// `app.probes.liveness`: path whose failure restarts the container (app file `probes.liveness`, else `defaults.probes.liveness`); none when neither sets it.
     pub liveness: Option<String>,
+    /// `app.probes.readiness`: path that must succeed for the pod to get traffic (app file `probes.readiness`, else `defaults.probes.readiness`); none when neither sets it.
     pub readiness: Option<String>,
+    /// `app.probes.startup`: path that holds the other probes until it succeeds once (app file `probes.startup`, else `defaults.probes.startup`); none when neither sets it.
     pub startup: Option<String>,
 }
 
+/// One entry of `app.ingress`: a route from the app file's `ingress`.
 #[derive(Debug, Serialize)]
 pub struct Route {
+    /// The full host name; a host without a dot gets `.<environment.ingress_domain>` appended (`risk-scoring` → `risk-scoring.dev.apps.bank.internal`).
     pub host: String,
+    /// The path prefix routed to the app; default `/`.
     pub path: String,
 }
 
+/// `app.metrics`: where Prometheus scrapes metrics, from the app file's `metrics`.
 #[derive(Debug, Serialize)]
 pub struct MetricsContext {
+    /// `app.metrics.port`: the port serving metrics, an integer (app file `metrics.port`, else `port`).
     pub port: u32,
+    /// `app.metrics.path`: the HTTP path serving metrics (app file `metrics.path`, default `/metrics`).
     pub path: String,
-    /// The metrics port differs from the app port, so it needs a port of its own.
+    /// `app.metrics.separate_port`: the metrics port is not `app.port`, so container and Service need a second, `metrics`-named port; always true for apps without `port` (workers).
     pub separate_port: bool,
 }
 
+/// `app.storage`: one persistent volume per pod, from the app file's `storage`.
 #[derive(Debug, Serialize)]
 pub struct StorageContext {
+    /// `app.storage.size`: the volume size, a quantity string such as `10Gi` (app file `storage.size`).
     pub size: String,
+    /// `app.storage.path`: where the volume is mounted in the container (app file `storage.path`, default `/data`).
     pub path: String,
+    /// `app.storage.class`: the StorageClass name (app file `storage.class`); none means the cluster's default class.
     pub class: Option<String>,
 }
 
+/// `environment`: the environment being rendered, from the platform file's `environments`.
 #[derive(Debug, Serialize)]
 pub struct EnvironmentContext {
+    /// `environment.name`: the environment's name, such as `dev`, `test` or `prod` (platform file `environments[].name`).
     pub name: String,
+    /// `environment.cluster`: the cluster's API server URL (platform file `environments[].cluster`).
     pub cluster: String,
+    /// `environment.ingress_domain`: the domain completing short ingress hosts, such as `dev.apps.bank.internal` (platform file `environments[].ingressDomain`).
     pub ingress_domain: String,
 }
 
+/// `platform`: organisation-wide settings from the platform file.
 #[derive(Debug, Serialize)]
 pub struct PlatformContext {
+    /// `platform.ingress_class`: the IngressClass for every Ingress (platform file `ingress.className`).
     pub ingress_class: String,
+    /// `platform.ingress_annotations`: annotations for every Ingress, such as a cert-manager issuer (platform file `ingress.annotations`); empty when unset.
     pub ingress_annotations: BTreeMap<String, String>,
+    /// `platform.service_monitor_labels`: labels Prometheus selects ServiceMonitors by (platform file `monitoring.serviceMonitorLabels`); empty when unset.
     pub service_monitor_labels: BTreeMap<String, String>,
 }
 
+/// `blueprint`: the blueprint version being rendered, from its `blueprint.yaml`.
 #[derive(Debug, Serialize)]
 pub struct BlueprintContext {
+    /// `blueprint.name`: the blueprint's name, such as `api` (`blueprint.yaml` `name`).
     pub name: String,
+    /// `blueprint.version`: the exact version being rendered, such as `1.0.0` (`blueprint.yaml` `version`).
     pub version: String,
 }
 

@@ -17,8 +17,17 @@ use crate::normalise::{Object, normalise};
 /// tests catch before publishing.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
+    /// A template failed to compile or render, or its output is not YAML or not objects.
     #[error("blueprint `{blueprint}`, template `{template}`: {message}")]
-    Template { blueprint: String, template: String, message: String },
+    Template {
+        /// The blueprint version's id, `NAME@VERSION`.
+        blueprint: String,
+        /// The template's name inside `templates/`, or `(compiling)` when the version failed to compile.
+        template: String,
+        /// What went wrong, with the template location when known.
+        message: String,
+    },
+    /// The blueprint version (its id) is not in the engine's catalog.
     #[error("unknown blueprint `{0}`")]
     UnknownBlueprint(String),
 }
@@ -28,9 +37,13 @@ pub enum RenderError {
 pub struct Input<'a> {
     /// The effective settings in this environment (merged and validated).
     pub app: &'a AppFile,
+    /// The environment being rendered, from the platform file.
     pub environment: &'a PlatformEnv,
+    /// The platform file.
     pub platform: &'a Platform,
+    /// The blueprint version the app's pin resolved to.
     pub blueprint: &'a Blueprint,
+    /// Image tag and digest given at render time.
     pub image: &'a ImageOverride,
 }
 

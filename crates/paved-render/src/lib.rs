@@ -1,3 +1,5 @@
+#![warn(missing_docs)]
+
 //! The render core: `render(app, blueprint, platform) -> objects`, pure.
 //!
 //! Nothing here reads files, looks at clocks or draws random numbers, so a
@@ -7,7 +9,7 @@
 //! A render goes: the effective app settings for one environment (already
 //! merged and validated by `paved-spec`) → a [`context::Context`] → each
 //! blueprint template (minijinja, strict undefined, every value JSON-escaped)
-//! → YAML text → [`paved_yaml`] parse → [`normalise`] (drop nulls, check
+//! → YAML text → [`paved_yaml`] parse → `normalise` (drop nulls, check
 //! identity, sort) → [`Object`]s. Output bytes come only from
 //! [`paved_yaml::emit`], via [`output`].
 

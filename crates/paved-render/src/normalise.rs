@@ -6,22 +6,27 @@ use serde_json::Value;
 /// One Kubernetes object, normalised: no null values, identity checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Object {
+    /// The object as JSON: a mapping with `apiVersion`, `kind` and `metadata.name`.
     pub value: Value,
 }
 
 impl Object {
+    /// The object's `apiVersion`, or `""` when missing.
     pub fn api_version(&self) -> &str {
         self.value.get("apiVersion").and_then(Value::as_str).unwrap_or_default()
     }
 
+    /// The object's `kind`, or `""` when missing.
     pub fn kind(&self) -> &str {
         self.value.get("kind").and_then(Value::as_str).unwrap_or_default()
     }
 
+    /// The object's `metadata.name`, or `""` when missing.
     pub fn name(&self) -> &str {
         self.value.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default()
     }
 
+    /// The object's `metadata.namespace`, or `""` when it has none (cluster-scoped or unset).
     pub fn namespace(&self) -> &str {
         self.value.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or_default()
     }

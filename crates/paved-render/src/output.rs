@@ -22,9 +22,13 @@ pub const TREE_MARKER_TEXT: &str =
 /// The objects of one app in one environment.
 #[derive(Debug, Clone)]
 pub struct Rendered {
+    /// The owning team (the tree's first folder).
     pub team: String,
+    /// The app's name (the tree's second folder).
     pub app: String,
+    /// The environment's name (the tree's third folder).
     pub environment: String,
+    /// The rendered objects, in output order.
     pub objects: Vec<Object>,
 }
 

@@ -33,9 +33,11 @@ pub struct AppFile {
     pub port: Option<u32>,
     /// Overrides the image's entrypoint (Kubernetes `command`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
     pub command: Option<Vec<String>>,
     /// Overrides the image's arguments (Kubernetes `args`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
     pub args: Option<Vec<String>>,
     /// Plain environment variables, name to value. Values are strings: quote numbers and booleans (`"8080"`, `"true"`). Secrets go in `secrets`, never here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,12 +112,31 @@ pub struct EnvOverride {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Resources {
-    /// CPU request in cores (`0.5`) or millicores (`500m`). No CPU limit is set, so the app is never throttled below what the node has free.
+    /// CPU request in cores (`0.5`, `2`) or millicores (`500m`). No CPU limit is set, so the app is never throttled below what the node has free.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cpu: Option<String>,
+    pub cpu: Option<Quantity>,
     /// Memory request and limit in bytes with a binary suffix: `256Mi`, `1Gi`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub memory: Option<String>,
+    pub memory: Option<Quantity>,
+}
+
+/// A Kubernetes quantity, written as a string (`500m`, `1Gi`) or a plain number (`2`, `0.5`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Quantity {
+    /// A number, such as `2` cores.
+    Number(serde_json::Number),
+    /// A quantity with a unit, such as `500m` or `1Gi`.
+    Text(String),
+}
+
+impl std::fmt::Display for Quantity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Quantity::Number(n) => write!(f, "{n}"),
+            Quantity::Text(t) => f.write_str(t),
+        }
+    }
 }
 
 /// A fixed number of pods, or a range for autoscaling.
@@ -123,7 +144,7 @@ pub struct Resources {
 #[serde(untagged)]
 pub enum Replicas {
     /// A fixed number of pods.
-    Fixed(#[schemars(range(min = 1))] u32),
+    Fixed(#[schemars(range(min = 1, max = 1000))] u32),
     /// Between `min` and `max` pods, scaled on CPU.
     Range(ReplicaRange),
 }
@@ -133,7 +154,7 @@ pub enum Replicas {
 #[serde(untagged)]
 pub enum ReplicasOverride {
     /// A fixed number of pods.
-    Fixed(#[schemars(range(min = 1))] u32),
+    Fixed(#[schemars(range(min = 1, max = 1000))] u32),
     /// New bounds; a bound left out keeps the base's.
     Range(PartialRange),
 }
@@ -144,11 +165,11 @@ pub enum ReplicasOverride {
 pub struct PartialRange {
     /// The fewest pods (at least 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = 1000))]
     pub min: Option<u32>,
     /// The most pods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = 1000))]
     pub max: Option<u32>,
 }
 
@@ -157,10 +178,10 @@ pub struct PartialRange {
 #[serde(deny_unknown_fields)]
 pub struct ReplicaRange {
     /// The fewest pods (at least 1).
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = 1000))]
     pub min: u32,
-    /// The most pods (at least `min`).
-    #[schemars(range(min = 1))]
+    /// The most pods (at least `min`, at most 1000).
+    #[schemars(range(min = 1, max = 1000))]
     pub max: u32,
 }
 

@@ -38,6 +38,8 @@ pub struct ValidApp {
     /// The file as written.
     pub app: AppFile,
     pub blueprint: BlueprintRef,
+    /// Where the app's `name` value is, for problems about the app as a whole.
+    pub name_span: Span,
     /// Per environment, in promotion order: the base with that environment's
     /// overrides merged over it (`environments` removed).
     pub environments: Vec<(String, AppFile)>,
@@ -185,7 +187,8 @@ pub fn validate_app(
             Err(e) => return Err(vec![internal(&file, e.to_string())]),
         }
     }
-    Ok(ValidApp { file, app, blueprint, environments })
+    let name_span = root.get("name").map(|n| n.span).unwrap_or_default();
+    Ok(ValidApp { file, app, blueprint, name_span, environments })
 }
 
 /// Load and check a platform file.
@@ -329,6 +332,16 @@ fn string<'a>(node: &'a Node, field: &str) -> Option<(&'a str, &'a Node)> {
     }
 }
 
+/// A quantity written as a string or a plain number, as text.
+fn quantity(node: &Node, field: &str) -> Option<String> {
+    match &node.get(field)?.kind {
+        NodeKind::String(s) => Some(s.clone()),
+        NodeKind::Int(i) => Some(i.to_string()),
+        NodeKind::Float(f) => Some(f.to_string()),
+        _ => None,
+    }
+}
+
 fn int(node: &Node, field: &str) -> Option<i64> {
     match node.get(field)?.kind {
         NodeKind::Int(i) => Some(i),
@@ -376,10 +389,39 @@ impl Rules {
 fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) -> Vec<Finding> {
     let mut r = Rules { out: Vec::new() };
     if let Some((name, _)) = string(app, "name") {
-        r.check(vec![key("name")], syntax::dns_label(name, 40));
+        let check = syntax::dns_label(name, 40).and_then(|()| match name.chars().next() {
+            // Service names must start with a letter (DNS-1035).
+            Some(c) if c.is_ascii_digit() => Err(Problem {
+                message: format!("`{name}` starts with a digit"),
+                hint: Some(
+                    "start the name with a letter: it also names the app's Service, and Service names must".into(),
+                ),
+            }),
+            _ => Ok(()),
+        });
+        r.check(vec![key("name")], check);
     }
     if let Some((team, _)) = string(app, "team") {
-        r.check(vec![key("team")], syntax::dns_label(team, 63));
+        let check = syntax::dns_label(team, 63).and_then(|()| {
+            // Every environment's namespace for the team must be a valid name too.
+            for env in &platform.environments {
+                let namespace = env.namespace_for(team);
+                if let Err(p) = syntax::dns_label(&namespace, 63) {
+                    return Err(Problem {
+                        message: format!(
+                            "team `{team}` gives the namespace `{namespace}` in `{}`, which is not valid: {}",
+                            env.name, p.message
+                        ),
+                        hint: Some(format!(
+                            "use a shorter team name; the platform names namespaces `{}`",
+                            env.namespace
+                        )),
+                    });
+                }
+            }
+            Ok(())
+        });
+        r.check(vec![key("team")], check);
     }
     if let Some((image, _)) = string(app, "image") {
         match syntax::image_ref(image) {
@@ -406,11 +448,11 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
     }
     r.each_string(app, "secrets", syntax::dns_subdomain);
     if let Some(resources) = app.get("resources") {
-        if let Some((cpu, _)) = string(resources, "cpu") {
-            r.check(vec![key("resources"), key("cpu")], syntax::cpu_quantity(cpu));
+        if let Some(cpu) = quantity(resources, "cpu") {
+            r.check(vec![key("resources"), key("cpu")], syntax::cpu_quantity(&cpu));
         }
-        if let Some((memory, _)) = string(resources, "memory") {
-            r.check(vec![key("resources"), key("memory")], syntax::memory_quantity(memory));
+        if let Some(memory) = quantity(resources, "memory") {
+            r.check(vec![key("resources"), key("memory")], syntax::memory_quantity(&memory));
         }
     }
     if let Some(replicas) = app.get("replicas") {
@@ -596,8 +638,20 @@ fn platform_rules(root: &Node) -> Vec<Finding> {
         }
     }
     r.each_string(root, "registries", |s| {
-        let host = s.split_once(':').map(|(h, _)| h).unwrap_or(s);
-        syntax::dns_subdomain(host)
+        let (host, port) = match s.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (s, None),
+        };
+        let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|p| p > 0));
+        if !port_ok || syntax::dns_subdomain(host).is_err() {
+            return Err(Problem {
+                message: format!("`{s}` is not a registry host"),
+                hint: Some(
+                    "write the host, optionally with a port, like `acr.bank.internal` or `registry.local:5000`".into(),
+                ),
+            });
+        }
+        Ok(())
     });
     for section in ["ingress", "monitoring"] {
         if let Some((ns, _)) = root.get(section).and_then(|n| string(n, "namespace")) {

@@ -37,6 +37,7 @@ const MANAGER: &str = "paved";
 pub fn baseline(object: &Value) -> Vec<Violation> {
     let mut out = Vec::new();
     labels(object, &mut out);
+    names(object, &mut out);
     let kind = object.get("kind").and_then(Value::as_str).unwrap_or_default();
     if let Some(pod_spec_pointer) = pod_spec_pointer(kind) {
         match object.pointer(pod_spec_pointer).and_then(Value::as_object) {
@@ -45,6 +46,62 @@ pub fn baseline(object: &Value) -> Vec<Violation> {
         }
     }
     normalise(out)
+}
+
+/// Names the API server would reject even though the schemas accept any
+/// string: object names (DNS-1123 subdomains; Services need a DNS-1035 label),
+/// namespaces (DNS-1123 labels) and label values (at most 63 characters).
+fn names(object: &Value, out: &mut Vec<Violation>) {
+    let kind = object.get("kind").and_then(Value::as_str).unwrap_or_default();
+    if let Some(name) = object.pointer("/metadata/name").and_then(Value::as_str) {
+        let ok = if kind == "Service" {
+            name.len() <= 63 && name.starts_with(|c: char| c.is_ascii_lowercase()) && is_label(name)
+        } else {
+            name.len() <= 253 && name.split('.').all(|part| part.len() <= 63 && is_label(part))
+        };
+        if !ok {
+            let rule = if kind == "Service" {
+                "a DNS-1035 label (at most 63 characters, starting with a letter)"
+            } else {
+                "a DNS-1123 subdomain"
+            };
+            out.push(Violation::new("/metadata/name", format!("`{name}` is not {rule}")));
+        }
+    }
+    if let Some(namespace) = object.pointer("/metadata/namespace").and_then(Value::as_str) {
+        if namespace.len() > 63 || !is_label(namespace) {
+            out.push(Violation::new(
+                "/metadata/namespace",
+                format!("`{namespace}` is not a DNS-1123 label (at most 63 characters)"),
+            ));
+        }
+    }
+    for at in ["/metadata/labels", "/spec/template/metadata/labels"] {
+        for (key, value) in object.pointer(at).and_then(Value::as_object).into_iter().flatten() {
+            let value = value.as_str().unwrap_or_default();
+            let ok = value.len() <= 63
+                && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                && (value.is_empty()
+                    || (value.starts_with(|c: char| c.is_ascii_alphanumeric())
+                        && value.ends_with(|c: char| c.is_ascii_alphanumeric())));
+            if !ok {
+                out.push(Violation::new(
+                    format!("{at}/{}", escape_token(key)),
+                    format!(
+                        "`{value}` is not a valid label value (at most 63 characters of letters, digits, `-`, `_`, `.`)"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// A DNS-1123 label: lowercase letters, digits and `-`, starting and ending with a letter or digit.
+fn is_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
 }
 
 /// Where the pod spec of a workload kind lives; `None` for kinds without pods.

@@ -89,7 +89,17 @@ fn pin(setup: &Setup, wanted: &str) -> Result<String, Failure> {
 /// A relative path to `schemas/app.schema.json` in a parent folder (a
 /// monorepo), or else the platform's schema URL.
 fn schema_reference(dir: &Path, url: Option<&str>) -> Option<String> {
-    let absolute = std::path::absolute(dir).ok()?;
+    // Resolve `..` lexically: the folder may not exist yet.
+    let mut absolute = PathBuf::new();
+    for part in std::path::absolute(dir).ok()?.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                absolute.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => absolute.push(other),
+        }
+    }
     let mut ups = String::new();
     for ancestor in absolute.ancestors() {
         if ancestor.join("schemas/app.schema.json").is_file() {

@@ -79,15 +79,52 @@ pub fn objects(tree: &BTreeMap<String, String>) -> Vec<(String, serde_json::Valu
 }
 
 /// Problems of rendered objects against the strict Kubernetes 1.31 and CRD
-/// schemas and the security baseline; empty when all is well.
+/// schemas, the security baseline and the replica rules; empty when all is well.
 pub fn problems(tree: &BTreeMap<String, String>) -> Vec<String> {
     let schemas = SchemaSet::for_version("1.31").expect("vendored 1.31");
-    let mut out = Vec::new();
+    let mut out = replica_rules(tree);
     for (path, object) in objects(tree) {
         let kind = object["kind"].as_str().unwrap_or_default().to_owned();
         let name = object["metadata"]["name"].as_str().unwrap_or_default().to_owned();
         for v in schemas.validate(&object).into_iter().chain(paved_validate::baseline(&object)) {
             out.push(format!("{path}: {kind}/{name}: {v}"));
+        }
+    }
+    out
+}
+
+/// Within each app and environment: a workload has `replicas` exactly when no
+/// HorizontalPodAutoscaler owns it, and a PodDisruptionBudget exists exactly
+/// when the fewest replicas is two or more.
+fn replica_rules(tree: &BTreeMap<String, String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (path, contents) in tree.iter().filter(|(p, _)| p.ends_with("manifests.yaml")) {
+        let docs: Vec<serde_json::Value> = paved_yaml::load_all(contents, paved_yaml::Limits::default())
+            .expect("rendered YAML loads")
+            .iter()
+            .map(paved_yaml::Node::to_json)
+            .collect();
+        let find = |kind: &str, name: &str| docs.iter().find(|d| d["kind"] == kind && d["metadata"]["name"] == name);
+        for workload in docs.iter().filter(|d| d["kind"] == "Deployment" || d["kind"] == "StatefulSet") {
+            let name = workload["metadata"]["name"].as_str().unwrap_or_default();
+            let hpa = find("HorizontalPodAutoscaler", name);
+            let replicas = workload["spec"].get("replicas");
+            let min = match (hpa, replicas) {
+                (Some(_), Some(_)) => {
+                    out.push(format!("{path}: {name}: `replicas` is set although an autoscaler owns it"));
+                    continue;
+                }
+                (None, None) => {
+                    out.push(format!("{path}: {name}: no `replicas` and no autoscaler"));
+                    continue;
+                }
+                (Some(hpa), None) => hpa["spec"]["minReplicas"].as_i64().unwrap_or_default(),
+                (None, Some(replicas)) => replicas.as_i64().unwrap_or_default(),
+            };
+            let pdb = find("PodDisruptionBudget", name).is_some();
+            if pdb != (min >= 2) {
+                out.push(format!("{path}: {name}: min replicas {min} but PodDisruptionBudget present: {pdb}"));
+            }
         }
     }
     out
