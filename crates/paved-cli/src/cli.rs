@@ -23,6 +23,9 @@ pub struct Global {
     /// A checked-out blueprint catalog to use instead of the embedded one.
     #[arg(long, global = true, value_name = "DIR")]
     pub blueprints: Option<PathBuf>,
+    /// Also print notes, such as calls to apps outside the rendered set.
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]

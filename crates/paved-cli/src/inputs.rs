@@ -15,6 +15,8 @@ use crate::{Failure, report};
 pub struct Setup {
     pub platform: Platform,
     pub catalog: Catalog,
+    /// Print notes (`--verbose`).
+    pub verbose: bool,
 }
 
 impl Setup {
@@ -32,7 +34,7 @@ impl Setup {
             None => Catalog::embedded(),
         }
         .map_err(|e| Failure::Error(format!("blueprint catalog: {e}")))?;
-        Ok(Setup { platform, catalog })
+        Ok(Setup { platform, catalog, verbose: global.verbose })
     }
 
     /// Validate every app file; all problems of all files are reported at once.
@@ -60,6 +62,16 @@ impl Setup {
                     ),
                     hint: Some("app names are unique within a team; rename one".into()),
                 });
+            }
+        }
+        // Both ends of every call must agree (only checkable when each file is valid).
+        if problems.is_empty() {
+            let report = paved_spec::check_calls(&apps);
+            problems.extend(report.errors);
+            if self.verbose {
+                for note in report.notes {
+                    eprintln!("{note}");
+                }
             }
         }
         if problems.is_empty() {

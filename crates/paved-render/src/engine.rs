@@ -10,6 +10,7 @@ use paved_spec::app::AppFile;
 use paved_spec::platform::{Environment as PlatformEnv, Platform};
 
 use crate::context::{Context, ImageOverride};
+use crate::netpol::{Directory, policies};
 use crate::normalise::{Object, normalise};
 
 /// Why a render failed. For a valid app these are blueprint bugs (a template
@@ -45,6 +46,8 @@ pub struct Input<'a> {
     pub blueprint: &'a Blueprint,
     /// Image tag and digest given at render time.
     pub image: &'a ImageOverride,
+    /// The other apps rendered with this one (their ports, for network policies).
+    pub directory: &'a Directory,
 }
 
 /// The compiled templates of one blueprint version: its environment and the
@@ -71,14 +74,9 @@ impl Engine {
         let (env, names) = cell.get_or_init(|| compile(input.blueprint)).as_ref().map_err(|message| {
             RenderError::Template { blueprint: id.clone(), template: "(compiling)".into(), message: message.clone() }
         })?;
-        let context = Value::from_serialize(Context::new(
-            input.app,
-            input.environment,
-            input.platform,
-            input.blueprint,
-            input.image,
-        ));
-        let mut objects = Vec::new();
+        let context = Context::new(input.app, input.environment, input.platform, input.blueprint, input.image);
+        let mut objects = policies(input.app, &context, input.environment, input.platform, input.directory);
+        let context = Value::from_serialize(context);
         for name in names {
             let fail =
                 |message: String| RenderError::Template { blueprint: id.clone(), template: name.clone(), message };

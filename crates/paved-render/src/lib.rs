@@ -15,9 +15,11 @@
 
 pub mod context;
 mod engine;
+mod netpol;
 mod normalise;
 pub mod output;
 
 pub use context::ImageOverride;
 pub use engine::{Engine, Input, RenderError};
+pub use netpol::Directory;
 pub use normalise::{Object, kind_rank};

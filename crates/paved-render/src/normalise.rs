@@ -92,7 +92,7 @@ pub(crate) fn normalise(text: &str) -> Result<Vec<Object>, String> {
 
 /// Remove every null-valued mapping entry, so a template can write
 /// `command: {{ app.command }}` and leave the field out when it is unset.
-fn drop_nulls(value: &mut Value) {
+pub(crate) fn drop_nulls(value: &mut Value) {
     match value {
         Value::Object(map) => {
             map.retain(|_, v| !v.is_null());

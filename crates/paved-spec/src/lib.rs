@@ -9,12 +9,14 @@
 //! file in one pass.
 
 pub mod app;
+mod calls;
 mod diagnostic;
 pub mod platform;
 mod schema;
 pub mod syntax;
 mod validate;
 
+pub use calls::{CallReport, check_calls};
 pub use diagnostic::{Diagnostic, SourceFile, display_path};
 pub use schema::{FieldDoc, SchemaKind, explain, reference_markdown, schema, schema_text};
 pub use validate::{BlueprintRules, ValidApp, validate_app, validate_platform};

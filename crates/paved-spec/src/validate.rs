@@ -11,7 +11,7 @@ use paved_yaml::{Limits, Node, NodeKind, Segment, Span};
 
 use crate::app::{APP_FIELDS, AppFile, OVERRIDABLE};
 use crate::diagnostic::{Diagnostic, Finding, SourceFile, display_path};
-use crate::platform::Platform;
+use crate::platform::{Platform, PolicyFlavor};
 use crate::schema::{self, SchemaKind};
 use crate::syntax::{self, BlueprintRef, Problem, did_you_mean};
 
@@ -40,6 +40,8 @@ pub struct ValidApp {
     pub blueprint: BlueprintRef,
     /// Where the app's `name` value is, for problems about the app as a whole.
     pub name_span: Span,
+    /// The file as read, with positions (for problems found across apps).
+    pub root: Node,
     /// Per environment, in promotion order: the base with that environment's
     /// overrides merged over it (`environments` removed).
     pub environments: Vec<(String, AppFile)>,
@@ -188,7 +190,7 @@ pub fn validate_app(
         }
     }
     let name_span = root.get("name").map(|n| n.span).unwrap_or_default();
-    Ok(ValidApp { file, app, blueprint, name_span, environments })
+    Ok(ValidApp { file, app, blueprint, name_span, root, environments })
 }
 
 /// Load and check a platform file.
@@ -526,7 +528,16 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
             );
         }
     }
-    r.each_string(app, "calls", |s| syntax::call(s).map(drop));
+    let kubernetes_only = !platform.network_policy.flavors.contains(&PolicyFlavor::Cilium);
+    r.each_string(app, "calls", |s| match syntax::call(s)? {
+        syntax::Call::Fqdn { host, .. } if kubernetes_only => Err(Problem {
+            message: format!("`{s}` names a host, and the platform emits only Kubernetes NetworkPolicies"),
+            hint: Some(format!(
+                "a NetworkPolicy can only allow addresses, not host names; call the host's address range as `CIDR:port`, or ask the platform team to enable the `cilium` flavor (which can allow `{host}` by name)"
+            )),
+        }),
+        _ => Ok(()),
+    });
     r.each_string(app, "calledBy", |s| syntax::caller(s).map(drop));
     if let Some((schedule, _)) = string(app, "schedule") {
         r.check(vec![key("schedule")], syntax::cron_schedule(schedule));

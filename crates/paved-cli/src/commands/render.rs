@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use paved_render::output::{self, Rendered};
-use paved_render::{Engine, ImageOverride, Input};
+use paved_render::{Directory, Engine, ImageOverride, Input};
 use paved_spec::ValidApp;
 use paved_spec::platform::Platform;
 use paved_spec::syntax;
@@ -105,13 +105,21 @@ pub fn render_all(
     image: &ImageOverride,
 ) -> Result<Vec<Rendered>, Failure> {
     let engine = Engine::new(&setup.catalog);
+    let directory = Directory::new(apps.iter().map(|a| (a.app.team.as_str(), a.app.name.as_str(), a.app.port)));
     let mut rendered = Vec::new();
     for env in envs {
         let Some(environment) = setup.platform.environment(env) else { continue };
         for app in apps {
             let blueprint = setup.catalog.resolve(&app.blueprint).map_err(|p| Failure::Error(p.message))?;
             let Some((_, effective)) = app.environments.iter().find(|(name, _)| name == env) else { continue };
-            let input = Input { app: effective, environment, platform: &setup.platform, blueprint, image };
+            let input = Input {
+                app: effective,
+                environment,
+                platform: &setup.platform,
+                blueprint,
+                image,
+                directory: &directory,
+            };
             let objects = engine.render(&input).map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
             rendered.push(Rendered {
                 team: app.app.team.clone(),
