@@ -36,6 +36,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write a new app file.
     New(NewArgs),
+    /// Draw the call graph of apps: calls, external hosts and ingress.
+    Graph(GraphArgs),
     /// Print the JSON schema of the app file (or the platform file).
     Schema(SchemaArgs),
     /// Explain a field of the app file (or the platform file).
@@ -88,6 +90,23 @@ pub enum Format {
     Short,
     /// A JSON array on stdout, for machines.
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// App files, or directories searched for `app.yaml`. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// The graph language.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// A Mermaid flowchart (renders in Azure DevOps and GitHub markdown).
+    Mermaid,
+    /// Graphviz DOT.
+    Dot,
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,7 @@
 
 pub mod context;
 mod engine;
+pub mod graph;
 mod netpol;
 mod normalise;
 pub mod output;

@@ -1,6 +1,7 @@
 //! One module per command.
 
 mod explain;
+mod graph;
 mod new;
 mod render;
 mod schema;
@@ -14,6 +15,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Render(args) => render::run(&cli.global, args),
         Command::Validate(args) => validate::run(&cli.global, args),
         Command::New(args) => new::run(&cli.global, args),
+        Command::Graph(args) => graph::run(&cli.global, args),
         Command::Schema(args) => schema::run(args),
         Command::Explain(args) => explain::run(args),
     }

@@ -1,0 +1,24 @@
+//! `paved graph`: the call graph of a set of apps, as Mermaid or DOT.
+
+use paved_render::graph::{self, GraphApp};
+
+use crate::cli::{Format, Global, GraphArgs, GraphFormat};
+use crate::inputs::{self, Setup};
+use crate::{Failure, Outcome};
+
+pub fn run(global: &Global, args: GraphArgs) -> Outcome {
+    let setup = Setup::load(global, Format::Human)?;
+    let files = inputs::read_all(&inputs::discover(&args.paths)?)?;
+    let apps = setup.validate_apps(files, Format::Human)?;
+    let mut nodes = Vec::new();
+    for app in &apps {
+        let blueprint = setup.catalog.resolve(&app.blueprint).map_err(|p| Failure::Error(p.message))?;
+        nodes.push(GraphApp { app: &app.app, blueprint: &blueprint.meta.name });
+    }
+    let text = match args.format {
+        GraphFormat::Mermaid => graph::mermaid(&nodes),
+        GraphFormat::Dot => graph::dot(&nodes),
+    };
+    print!("{text}");
+    Ok(())
+}
