@@ -276,3 +276,17 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn calls_outside_the_rendered_set_are_notes_under_verbose() {
+    let quiet = paved().args(["render", "examples/payments-api"]).output().expect("runs");
+    assert!(quiet.status.success());
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("note:"));
+    let verbose = paved().args(["render", "examples/payments-api", "--verbose"]).output().expect("runs");
+    assert!(verbose.status.success());
+    let stderr = String::from_utf8_lossy(&verbose.stderr);
+    assert!(stderr.contains("`payments-api` calls `payments/ledger-db`, which is not among the apps rendered"), "{stderr}");
+    // Rendered together, the same call is checked and limited to the callee's port.
+    let together = stdout_of(&["render", "examples/", "--env", "dev"]);
+    assert!(together.contains("            - port: \"5432\"\n"), "the Cilium rule to ledger-db names its port");
+}
