@@ -105,13 +105,33 @@ fn out_writes_a_marked_tree_and_replaces_only_its_own() {
     stdout_of(&["render", "examples/", "--out", out_arg]);
     let tree = common::read_tree(&out);
     assert!(tree.contains_key(".paved-tree"));
-    assert!(tree.contains_key("payments/payments-api/prod/manifests.yaml"));
-    assert_eq!(tree.len(), 1 + 4 * 3, "{:?}", tree.keys().collect::<Vec<_>>());
+    for app in ["payments/payments-api", "payments/ledger-worker", "payments/statement-export", "payments/ledger-db"] {
+        for env in ["dev", "test", "prod"] {
+            for file in [
+                "manifests.yaml",
+                "application.yaml",
+                "chart/Chart.yaml",
+                "chart/values.yaml",
+                "chart/values.schema.json",
+            ] {
+                assert!(tree.contains_key(&format!("{app}/{env}/{file}")), "no {app}/{env}/{file}");
+            }
+        }
+    }
 
     // A second render replaces the tree: files of apps no longer rendered go.
     stdout_of(&["render", "examples/ledger-db", "--out", out_arg, "--env", "dev"]);
     let tree = common::read_tree(&out);
-    assert_eq!(tree.keys().collect::<Vec<_>>(), vec![".paved-tree", "payments/ledger-db/dev/manifests.yaml"]);
+    let folders: std::collections::BTreeSet<&str> = tree
+        .keys()
+        .filter_map(|p| p.split_once("/chart/").map(|(f, _)| f).or(p.rsplit_once('/').map(|(f, _)| f)))
+        .collect();
+    assert_eq!(
+        folders.into_iter().collect::<Vec<_>>(),
+        vec!["payments/ledger-db/dev"],
+        "{:?}",
+        tree.keys().collect::<Vec<_>>()
+    );
 
     // Invalid input leaves the previous tree untouched.
     let (code, _) = exit_code(&["render", "tests/invalid", "--out", out_arg]);
@@ -285,8 +305,28 @@ fn calls_outside_the_rendered_set_are_notes_under_verbose() {
     let verbose = paved().args(["render", "examples/payments-api", "--verbose"]).output().expect("runs");
     assert!(verbose.status.success());
     let stderr = String::from_utf8_lossy(&verbose.stderr);
-    assert!(stderr.contains("`payments-api` calls `payments/ledger-db`, which is not among the apps rendered"), "{stderr}");
+    assert!(
+        stderr.contains("`payments-api` calls `payments/ledger-db`, which is not among the apps rendered"),
+        "{stderr}"
+    );
     // Rendered together, the same call is checked and limited to the callee's port.
     let together = stdout_of(&["render", "examples/", "--env", "dev"]);
     assert!(together.contains("            - port: \"5432\"\n"), "the Cilium rule to ledger-db names its port");
+}
+
+#[test]
+fn argo_cd_applications_ignore_replicas_an_autoscaler_owns() {
+    let prod = stdout_of(&["render", "examples/payments-api", "--env", "prod"]);
+    let docs = paved_yaml::load_all(&prod, paved_yaml::Limits::default()).expect("loads");
+    let app = docs.iter().map(|d| d.to_json()).find(|d| d["kind"] == "Application").expect("an Application in -o -");
+    assert_eq!(app["spec"]["project"], "payments-prod");
+    assert_eq!(app["spec"]["destination"]["server"], "https://prod.k8s.bank.internal");
+    assert_eq!(app["spec"]["source"]["path"], "apps/payments/payments-api/prod/chart");
+    assert_eq!(
+        app["spec"]["ignoreDifferences"],
+        serde_json::json!([{"group": "apps", "kind": "Deployment", "name": "payments-api", "jsonPointers": ["/spec/replicas"]}])
+    );
+    assert_eq!(app["spec"]["syncPolicy"]["syncOptions"], serde_json::json!(["CreateNamespace=false"]));
+    let dev = stdout_of(&["render", "examples/payments-api", "--env", "dev"]);
+    assert!(dev.contains("kind: Application") && !dev.contains("ignoreDifferences"), "no autoscaler in dev");
 }

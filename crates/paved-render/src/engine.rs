@@ -4,11 +4,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use minijinja::value::ViaDeserialize;
-use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value, context};
 use paved_blueprint::{Blueprint, Catalog};
 use paved_spec::app::AppFile;
 use paved_spec::platform::{Environment as PlatformEnv, Platform};
 
+use crate::argocd::application;
+use crate::chart::{ChartFiles, MARKER, chart};
 use crate::context::{Context, ImageOverride};
 use crate::netpol::{Directory, policies};
 use crate::normalise::{Object, normalise};
@@ -50,6 +52,21 @@ pub struct Input<'a> {
     pub directory: &'a Directory,
 }
 
+/// The context variable that switches `value()` to chart mode. Not a
+/// template API: templates never read it.
+const CHART_MODE: &str = "__paved_chart_mode";
+
+/// Everything one app renders in one environment.
+#[derive(Debug, Clone)]
+pub struct Outputs {
+    /// The Kubernetes objects, sorted (the plain manifests).
+    pub objects: Vec<Object>,
+    /// The Helm chart whose `helm template` yields `objects`.
+    pub chart: ChartFiles,
+    /// The Argo CD Application deploying the chart.
+    pub application: Object,
+}
+
 /// The compiled templates of one blueprint version: its environment and the
 /// names of the templates that are outputs.
 type Compiled = (Environment<'static>, Vec<String>);
@@ -69,19 +86,37 @@ impl Engine {
 
     /// Render one app in one environment to normalised objects, sorted.
     pub fn render(&self, input: &Input<'_>) -> Result<Vec<Object>, RenderError> {
+        let context = Context::new(input.app, input.environment, input.platform, input.blueprint, input.image);
+        self.objects(input, &context, false)
+    }
+
+    /// Render one app in one environment to its objects and its Helm chart.
+    pub fn render_all(&self, input: &Input<'_>) -> Result<Outputs, RenderError> {
+        let context = Context::new(input.app, input.environment, input.platform, input.blueprint, input.image);
+        let objects = self.objects(input, &context, false)?;
+        let marked = self.objects(input, &context, true)?;
+        let chart = chart(&marked, &context, input.blueprint).map_err(|message| RenderError::Template {
+            blueprint: input.blueprint.id.clone(),
+            template: "(chart)".into(),
+            message,
+        })?;
+        let application = application(&context, input.environment, input.platform, &objects);
+        Ok(Outputs { objects, chart, application })
+    }
+
+    fn objects(&self, input: &Input<'_>, context: &Context, chart_mode: bool) -> Result<Vec<Object>, RenderError> {
         let id = &input.blueprint.id;
         let cell = self.compiled.get(id).ok_or_else(|| RenderError::UnknownBlueprint(id.clone()))?;
         let (env, names) = cell.get_or_init(|| compile(input.blueprint)).as_ref().map_err(|message| {
             RenderError::Template { blueprint: id.clone(), template: "(compiling)".into(), message: message.clone() }
         })?;
-        let context = Context::new(input.app, input.environment, input.platform, input.blueprint, input.image);
-        let mut objects = policies(input.app, &context, input.environment, input.platform, input.directory);
-        let context = Value::from_serialize(context);
+        let mut objects = policies(input.app, context, input.environment, input.platform, input.directory);
+        let values = context! { ..Value::from_serialize(context), ..context! { __paved_chart_mode => chart_mode } };
         for name in names {
             let fail =
                 |message: String| RenderError::Template { blueprint: id.clone(), template: name.clone(), message };
             let template = env.get_template(name).map_err(|e| fail(describe(&e)))?;
-            let text = template.render(&context).map_err(|e| fail(describe(&e)))?;
+            let text = template.render(&values).map_err(|e| fail(describe(&e)))?;
             objects.extend(normalise(&text).map_err(fail)?);
         }
         objects.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -112,8 +147,14 @@ fn compile(blueprint: &Blueprint) -> Result<Compiled, String> {
     env.remove_filter("safe");
     env.set_recursion_limit(32);
     // Marks a value that may change at deploy time without a new render (a
-    // Helm value). Plain manifests get the value itself.
-    env.add_function("value", |_name: String, value: Value| value);
+    // Helm value): a plain render gets the value itself, a chart render a
+    // marker that becomes a `.Values` reference (see `chart.rs`).
+    env.add_function("value", |state: &State, name: String, value: Value| -> Value {
+        match state.lookup(CHART_MODE).is_some_and(|v| v.is_true()) {
+            true => Value::from_iter([(MARKER, Value::from(name)), ("default", value)]),
+            false => value,
+        }
+    });
     // `labels | merge(more)`: a mapping with the keys of both, `more` winning.
     env.add_filter(
         "merge",

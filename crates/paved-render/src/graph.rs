@@ -118,12 +118,20 @@ pub fn mermaid(apps: &[GraphApp<'_>]) -> String {
     let graph = build(apps);
     // App and team names hold only `a-z0-9-`, so `-` → `_` keeps them apart;
     // external hosts and ranges are numbered in sorted order.
-    let externals: Vec<&String> = graph.externals.iter().collect();
+    // Every node is numbered in sorted order: names may hold `-` and `--`,
+    // so no rewriting of them into identifiers is collision-free.
+    let mut nodes: BTreeSet<Node> = BTreeSet::new();
+    for (from, to, _, _) in &graph.edges {
+        nodes.insert(from.clone());
+        nodes.insert(to.clone());
+    }
+    for (team, members) in &graph.teams {
+        nodes.extend(members.keys().map(|name| Node::App { team: team.clone(), name: name.clone() }));
+    }
+    let nodes: Vec<Node> = nodes.into_iter().collect();
     let id = |node: &Node| match node {
         Node::Ingress => "ingress".to_owned(),
-        Node::App { team, name } => format!("app_{}__{}", sanitize(team), sanitize(name)),
-        Node::Team(team) => format!("team_{}__all", sanitize(team)),
-        Node::External(label) => format!("ext_{}", externals.iter().position(|e| *e == label).unwrap_or_default()),
+        other => format!("n{}", nodes.iter().position(|n| n == other).unwrap_or_default()),
     };
     let mut out = String::from("flowchart LR\n");
     if graph.has_ingress {
@@ -137,7 +145,8 @@ pub fn mermaid(apps: &[GraphApp<'_>]) -> String {
         teams.entry(team.clone()).or_default();
     }
     for (team, members) in &teams {
-        out.push_str(&format!("  subgraph team_{}[\"{}\"]\n", sanitize(team), escape_mermaid(team)));
+        let index = teams.keys().position(|t| t == team).unwrap_or_default();
+        out.push_str(&format!("  subgraph team{index}[\"{}\"]\n", escape_mermaid(team)));
         if graph.whole_teams.contains(team) {
             out.push_str(&format!(
                 "    {}[\"every app of {}\"]:::outside\n",
@@ -229,11 +238,6 @@ pub fn dot(apps: &[GraphApp<'_>]) -> String {
     }
     out.push_str("}\n");
     out
-}
-
-/// A Mermaid identifier: letters, digits and `_` only.
-fn sanitize(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
 }
 
 /// Mermaid labels are in double quotes; a quote inside is written as an entity.

@@ -13,6 +13,8 @@
 //! identity, sort) → [`Object`]s. Output bytes come only from
 //! [`paved_yaml::emit`], via [`output`].
 
+pub mod argocd;
+pub mod chart;
 pub mod context;
 mod engine;
 pub mod graph;
@@ -21,6 +23,6 @@ mod normalise;
 pub mod output;
 
 pub use context::ImageOverride;
-pub use engine::{Engine, Input, RenderError};
+pub use engine::{Engine, Input, Outputs, RenderError};
 pub use netpol::Directory;
 pub use normalise::{Object, kind_rank};

@@ -235,9 +235,13 @@ fn cilium(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
         "enableDefaultDeny": { "ingress": true, "egress": true },
         "egress": egress_rules,
     });
-    if !ingress_rules.is_empty() {
-        spec["ingress"] = Value::Array(ingress_rules);
-    }
+    // With no one to admit, one empty rule: it allows nothing, and makes sure
+    // Cilium isolates ingress even where `enableDefaultDeny` is not honoured
+    // (versions before 1.16, and 1.16.0).
+    spec["ingress"] = match ingress_rules.is_empty() {
+        true => json!([{}]),
+        false => Value::Array(ingress_rules),
+    };
     object(json!({
         "apiVersion": "cilium.io/v2",
         "kind": "CiliumNetworkPolicy",

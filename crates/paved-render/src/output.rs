@@ -4,12 +4,17 @@
 //!
 //! ```text
 //! DIR/
-//!   .paved-tree                          marks the tree as paved's (render refuses to replace a folder without it)
-//!   <team>/<app>/<env>/manifests.yaml    every Kubernetes object of that app in that environment
+//!   .paved-tree                            marks the tree as paved's (render refuses to replace a folder without it)
+//!   <team>/<app>/<env>/manifests.yaml      every Kubernetes object of that app in that environment
+//!   <team>/<app>/<env>/chart/              the Helm chart that renders exactly those objects
+//!     Chart.yaml  values.yaml  values.schema.json  templates/
+//!   <team>/<app>/<env>/application.yaml    the Argo CD Application deploying the chart
 //! ```
 
 use std::collections::BTreeMap;
 
+use crate::argocd::chart_folder;
+use crate::chart::ChartFiles;
 use crate::normalise::Object;
 
 /// The marker file at the root of a tree paved wrote.
@@ -30,6 +35,10 @@ pub struct Rendered {
     pub environment: String,
     /// The rendered objects, in output order.
     pub objects: Vec<Object>,
+    /// The Helm chart of those objects.
+    pub chart: ChartFiles,
+    /// The Argo CD Application deploying the chart.
+    pub application: Object,
 }
 
 /// One YAML stream holding every object, each document headed by a comment
@@ -37,7 +46,7 @@ pub struct Rendered {
 pub fn stream(rendered: &[Rendered]) -> String {
     let mut out = String::new();
     for r in rendered {
-        for object in &r.objects {
+        for object in r.objects.iter().chain([&r.application]) {
             out.push_str("---\n");
             out.push_str(&format!("# {}/{}\n", r.environment, r.app));
             paved_yaml::emit_to(&object.value, &mut out);
@@ -51,8 +60,14 @@ pub fn tree(rendered: &[Rendered]) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     files.insert(TREE_MARKER.to_owned(), TREE_MARKER_TEXT.to_owned());
     for r in rendered {
+        let folder = format!("{}/{}/{}", r.team, r.app, r.environment);
         let text = paved_yaml::emit_documents(r.objects.iter().map(|o| &o.value));
-        files.insert(format!("{}/{}/{}/manifests.yaml", r.team, r.app, r.environment), text);
+        files.insert(format!("{folder}/manifests.yaml"), text);
+        files.insert(format!("{folder}/application.yaml"), paved_yaml::emit_documents([&r.application.value]));
+        let chart = chart_folder(&r.team, &r.app, &r.environment);
+        for (path, contents) in &r.chart {
+            files.insert(format!("{chart}/{path}"), contents.clone());
+        }
     }
     files
 }

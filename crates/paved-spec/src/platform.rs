@@ -29,6 +29,8 @@ pub struct Platform {
     pub monitoring: Monitoring,
     /// Network policies to emit.
     pub network_policy: NetworkPolicy,
+    /// The GitOps repository Argo CD deploys from.
+    pub gitops: Gitops,
     /// Where editors fetch the app file's JSON schema; `paved new` writes it in the `# yaml-language-server: $schema=` line when no `schemas/app.schema.json` is found in a parent folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_schema_url: Option<String>,
@@ -81,6 +83,31 @@ pub struct Monitoring {
     pub service_monitor_labels: BTreeMap<String, String>,
 }
 
+/// The GitOps repository holding the rendered tree, and the Argo CD that deploys it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Gitops {
+    /// The repository's clone URL, such as `https://dev.azure.com/bank/platform/_git/gitops`.
+    pub repo_url: String,
+    /// The branch or tag Argo CD follows. Default: `main`.
+    #[serde(default = "default_revision")]
+    pub revision: String,
+    /// The folder of the rendered tree (`paved render --out`) inside the repository. Default: the root.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub path: String,
+    /// The namespace Argo CD's Applications live in. Default: `argocd`.
+    #[serde(default = "default_argocd_namespace")]
+    pub argocd_namespace: String,
+}
+
+fn default_revision() -> String {
+    "main".into()
+}
+
+fn default_argocd_namespace() -> String {
+    "argocd".into()
+}
+
 /// Which network policies to emit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -116,6 +143,12 @@ impl Environment {
     /// The namespace of `team`'s apps in this environment.
     pub fn namespace_for(&self, team: &str) -> String {
         self.namespace.replace("{team}", team)
+    }
+
+    /// The Argo CD AppProject of `team` in this environment: the one place
+    /// this name is made (Applications and landing zones both use it).
+    pub fn app_project_for(&self, team: &str) -> String {
+        format!("{team}-{}", self.name)
     }
 }
 

@@ -528,6 +528,35 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
             );
         }
     }
+    // The same dependency written two ways (`web` and `shop/web` in team
+    // `shop`, `https://h` and `https://h:443`) is still listed twice.
+    let own_team = string(app, "team").map(|(t, _)| t.to_owned()).unwrap_or_default();
+    for (field, canonical) in [
+        (
+            "calls",
+            &(|s: &str, team: &str| syntax::call(s).ok().map(|c| canonical_call(c, team)))
+                as &dyn Fn(&str, &str) -> Option<String>,
+        ),
+        ("calledBy", &|s: &str, team: &str| syntax::caller(s).ok().map(|c| canonical_caller(c, team))),
+    ] {
+        let Some(NodeKind::Seq(items)) = app.get(field).map(|n| &n.kind) else { continue };
+        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        for (i, item) in items.iter().enumerate() {
+            let NodeKind::String(text) = &item.kind else { continue };
+            let Some(key) = canonical(text, &own_team) else { continue };
+            match seen.get(&key) {
+                Some(first) if *first != text.as_str() => r.fail(
+                    vec![key_segment(field), Segment::Index(i)],
+                    false,
+                    format!("`{text}` is the same as `{first}`, listed before"),
+                    Some("remove one of them".into()),
+                ),
+                _ => {
+                    seen.insert(key, text);
+                }
+            }
+        }
+    }
     let kubernetes_only = !platform.network_policy.flavors.contains(&PolicyFlavor::Cilium);
     r.each_string(app, "calls", |s| match syntax::call(s)? {
         syntax::Call::Fqdn { host, .. } if kubernetes_only => Err(Problem {
@@ -583,6 +612,29 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
         }
     }
     r.out
+}
+
+fn key_segment(k: &str) -> Segment {
+    Segment::Key(k.to_owned())
+}
+
+/// One spelling per dependency: `team/app`, `https://host:port`, `cidr:port`.
+fn canonical_call(call: syntax::Call, team: &str) -> String {
+    match call {
+        syntax::Call::App { app } => format!("{team}/{app}"),
+        syntax::Call::TeamApp { team, app } => format!("{team}/{app}"),
+        syntax::Call::Fqdn { host, port } => format!("https://{}:{port}", host.to_ascii_lowercase()),
+        syntax::Call::Cidr { cidr, port } => format!("{cidr}:{port}"),
+    }
+}
+
+/// One spelling per caller: `team/app` or `team/*`.
+fn canonical_caller(caller: syntax::Caller, team: &str) -> String {
+    match caller {
+        syntax::Caller::App { app } => format!("{team}/{app}"),
+        syntax::Caller::TeamApp { team, app } => format!("{team}/{app}"),
+        syntax::Caller::Team { team } => format!("{team}/*"),
+    }
 }
 
 fn schema_hint(kind: SchemaKind, field: &str) -> Option<String> {

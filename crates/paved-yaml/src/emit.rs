@@ -5,7 +5,30 @@
 //! spaces, sequences are indented under their key, and a string is written
 //! plain only when no YAML 1.1 or 1.2 parser can read it as anything else.
 
-use serde_json::Value;
+use std::borrow::Cow;
+
+use serde_json::{Map, Value};
+
+/// Ways a caller can bend the emitter for another consumer of the text (Helm
+/// chart templates), without the emitter knowing about it.
+pub trait Hooks {
+    /// Text to write verbatim in place of `map` (a marker the caller put in
+    /// the data), or `None` to emit the map as usual.
+    fn raw(&self, map: &Map<String, Value>) -> Option<String> {
+        let _ = map;
+        None
+    }
+
+    /// Rewrite the text of a scalar as emitted (already quoted as YAML).
+    fn scalar<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        Cow::Borrowed(text)
+    }
+}
+
+/// No hooks: plain YAML.
+struct Plain;
+
+impl Hooks for Plain {}
 
 /// A whole stream: each document starts with `---`.
 pub fn emit_documents<'a>(docs: impl IntoIterator<Item = &'a Value>) -> String {
@@ -26,88 +49,125 @@ pub fn emit(value: &Value) -> String {
 
 /// Append one document to `out`, ending with a newline.
 pub fn emit_to(value: &Value, out: &mut String) {
+    emit_with(value, out, &Plain);
+}
+
+/// Append one document to `out`, with `hooks`.
+pub fn emit_with(value: &Value, out: &mut String, hooks: &dyn Hooks) {
+    let mut w = Writer { out, hooks };
     match value {
-        Value::Object(map) if !map.is_empty() => write_map(map, 0, out),
-        Value::Array(items) if !items.is_empty() => write_seq(items, 0, out),
+        Value::Object(map) if w.hooks.raw(map).is_none() && !map.is_empty() => w.map(map, 0),
+        Value::Array(items) if !items.is_empty() => w.seq(items, 0),
         scalar => {
-            write_scalar(scalar, out);
-            out.push('\n');
+            w.scalar(scalar);
+            w.out.push('\n');
         }
     }
 }
 
-fn indent(n: usize, out: &mut String) {
-    for _ in 0..n {
-        out.push(' ');
-    }
+struct Writer<'a> {
+    out: &'a mut String,
+    hooks: &'a dyn Hooks,
 }
 
-fn sorted(map: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
+fn sorted(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
     let mut entries: Vec<_> = map.iter().collect();
     entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
     entries
 }
 
-/// Write a non-empty mapping whose first key goes at the current position and
-/// whose other keys are indented by `level` spaces.
-fn write_map(map: &serde_json::Map<String, Value>, level: usize, out: &mut String) {
-    for (i, (key, value)) in sorted(map).into_iter().enumerate() {
-        if i > 0 {
-            indent(level, out);
-        }
-        write_string(key, out);
-        out.push(':');
-        write_value_after_key(value, level, out);
-    }
-}
-
-fn write_value_after_key(value: &Value, level: usize, out: &mut String) {
-    match value {
-        Value::Object(map) if !map.is_empty() => {
-            out.push('\n');
-            indent(level + 2, out);
-            write_map(map, level + 2, out);
-        }
-        Value::Array(items) if !items.is_empty() => {
-            out.push('\n');
-            indent(level + 2, out);
-            write_seq(items, level + 2, out);
-        }
-        scalar => {
-            out.push(' ');
-            write_scalar(scalar, out);
-            out.push('\n');
+impl Writer<'_> {
+    fn indent(&mut self, n: usize) {
+        for _ in 0..n {
+            self.out.push(' ');
         }
     }
-}
 
-/// Write a non-empty sequence whose first `- ` goes at the current position.
-fn write_seq(items: &[Value], level: usize, out: &mut String) {
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            indent(level, out);
+    /// Whether a value is written on the line of its key (scalars, empty
+    /// collections, and maps the hooks replace).
+    fn is_inline(&self, value: &Value) -> bool {
+        match value {
+            Value::Object(map) => map.is_empty() || self.hooks.raw(map).is_some(),
+            Value::Array(items) => items.is_empty(),
+            _ => true,
         }
-        out.push_str("- ");
-        match item {
-            Value::Object(map) if !map.is_empty() => write_map(map, level + 2, out),
-            Value::Array(inner) if !inner.is_empty() => write_seq(inner, level + 2, out),
-            scalar => {
-                write_scalar(scalar, out);
-                out.push('\n');
+    }
+
+    /// Write a non-empty mapping whose first key goes at the current position
+    /// and whose other keys are indented by `level` spaces.
+    fn map(&mut self, map: &Map<String, Value>, level: usize) {
+        for (i, (key, value)) in sorted(map).into_iter().enumerate() {
+            if i > 0 {
+                self.indent(level);
+            }
+            self.string(key);
+            self.out.push(':');
+            self.after_key(value, level);
+        }
+    }
+
+    fn after_key(&mut self, value: &Value, level: usize) {
+        if self.is_inline(value) {
+            self.out.push(' ');
+            self.scalar(value);
+            self.out.push('\n');
+            return;
+        }
+        self.out.push('\n');
+        self.indent(level + 2);
+        match value {
+            Value::Object(map) => self.map(map, level + 2),
+            Value::Array(items) => self.seq(items, level + 2),
+            _ => {}
+        }
+    }
+
+    /// Write a non-empty sequence whose first `- ` goes at the current position.
+    fn seq(&mut self, items: &[Value], level: usize) {
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.indent(level);
+            }
+            self.out.push_str("- ");
+            if self.is_inline(item) {
+                self.scalar(item);
+                self.out.push('\n');
+                continue;
+            }
+            match item {
+                Value::Object(map) => self.map(map, level + 2),
+                Value::Array(inner) => self.seq(inner, level + 2),
+                _ => {}
             }
         }
     }
-}
 
-fn write_scalar(value: &Value, out: &mut String) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(true) => out.push_str("true"),
-        Value::Bool(false) => out.push_str("false"),
-        Value::Number(n) => out.push_str(&n.to_string()),
-        Value::String(s) => write_string(s, out),
-        Value::Object(_) => out.push_str("{}"),
-        Value::Array(_) => out.push_str("[]"),
+    fn scalar(&mut self, value: &Value) {
+        let mut text = String::new();
+        match value {
+            Value::Null => text.push_str("null"),
+            Value::Bool(true) => text.push_str("true"),
+            Value::Bool(false) => text.push_str("false"),
+            Value::Number(n) => text.push_str(&n.to_string()),
+            Value::String(s) => write_string(s, &mut text),
+            Value::Object(map) => match self.hooks.raw(map) {
+                Some(raw) => {
+                    self.out.push_str(&raw);
+                    return;
+                }
+                None => text.push_str("{}"),
+            },
+            Value::Array(_) => text.push_str("[]"),
+        }
+        let text = self.hooks.scalar(&text).into_owned();
+        self.out.push_str(&text);
+    }
+
+    fn string(&mut self, s: &str) {
+        let mut text = String::new();
+        write_string(s, &mut text);
+        let text = self.hooks.scalar(&text).into_owned();
+        self.out.push_str(&text);
     }
 }
 

@@ -120,12 +120,14 @@ pub fn render_all(
                 image,
                 directory: &directory,
             };
-            let objects = engine.render(&input).map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
+            let outputs = engine.render_all(&input).map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
             rendered.push(Rendered {
                 team: app.app.team.clone(),
                 app: app.app.name.clone(),
                 environment: env.clone(),
-                objects,
+                objects: outputs.objects,
+                chart: outputs.chart,
+                application: outputs.application,
             });
         }
     }

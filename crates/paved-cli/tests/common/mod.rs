@@ -56,11 +56,14 @@ pub fn render_tree(path: &str, extra: &[&str]) -> BTreeMap<String, String> {
     read_tree(&out)
 }
 
-/// One snapshot text for a whole tree: each file under a `=== path ===` header.
+/// One snapshot text for a whole tree: each file under a `=== path ===`
+/// header. Charts are shown for the first environment only (`dev`): in the
+/// others they differ only in values, which `manifests.yaml` already shows,
+/// and the helm test proves every chart equal to its manifests.
 pub fn snapshot_text(tree: &BTreeMap<String, String>) -> String {
     let mut text = String::new();
     for (path, contents) in tree {
-        if path == ".paved-tree" {
+        if path == ".paved-tree" || (path.contains("/chart/") && !path.contains("/dev/chart/")) {
             continue;
         }
         text.push_str(&format!("=== {path} ===\n{contents}"));
@@ -68,10 +71,12 @@ pub fn snapshot_text(tree: &BTreeMap<String, String>) -> String {
     text
 }
 
-/// Every object of every `manifests.yaml` in the tree, with where it came from.
+/// Every object of every `manifests.yaml` and `application.yaml` in the tree, with where it came from.
 pub fn objects(tree: &BTreeMap<String, String>) -> Vec<(String, serde_json::Value)> {
     let mut out = Vec::new();
-    for (path, contents) in tree.iter().filter(|(p, _)| p.ends_with("manifests.yaml")) {
+    for (path, contents) in
+        tree.iter().filter(|(p, _)| p.ends_with("/manifests.yaml") || p.ends_with("/application.yaml"))
+    {
         let docs = paved_yaml::load_all(contents, paved_yaml::Limits::default()).expect("rendered YAML loads");
         out.extend(docs.into_iter().map(|d| (path.clone(), d.to_json())));
     }

@@ -1,0 +1,182 @@
+//! The charts paved writes, judged by a real helm: `helm lint --strict`
+//! passes, `helm template` with the chart's own values yields exactly the
+//! plain manifests (parsed, compared as data), `--set image.tag=X` changes
+//! only image references, and a wrongly typed override is rejected by
+//! `values.schema.json`. Install helm with `scripts/install-helm`; without it
+//! the test says it skipped, except under CI, where it fails.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn helm() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("PAVED_HELM") {
+        return Some(PathBuf::from(path));
+    }
+    let cache = common::root().join(".cache");
+    let cached =
+        std::fs::read_dir(&cache).into_iter().flatten().flatten().map(|e| e.path().join("helm")).find(|p| p.is_file());
+    cached.or_else(|| {
+        Command::new("helm").arg("version").output().ok().filter(|o| o.status.success()).map(|_| PathBuf::from("helm"))
+    })
+}
+
+fn run(helm: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(helm).args(args).output().expect("helm runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Objects of a YAML stream, keyed by kind and name.
+fn objects(text: &str) -> BTreeMap<(String, String), Value> {
+    paved_yaml::load_all(text, paved_yaml::Limits::default())
+        .expect("YAML loads")
+        .iter()
+        .map(|n| n.to_json())
+        .map(|o| {
+            (
+                (
+                    o["kind"].as_str().unwrap_or_default().to_owned(),
+                    o["metadata"]["name"].as_str().unwrap_or_default().to_owned(),
+                ),
+                o,
+            )
+        })
+        .collect()
+}
+
+/// JSON pointers of the leaves where `a` and `b` differ.
+fn differences(a: &Value, b: &Value, at: String, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for key in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                differences(
+                    x.get(key).unwrap_or(&Value::Null),
+                    y.get(key).unwrap_or(&Value::Null),
+                    format!("{at}/{key}"),
+                    out,
+                );
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                differences(p, q, format!("{at}/{i}"), out);
+            }
+        }
+        _ if a != b => out.push(at),
+        _ => {}
+    }
+}
+
+fn check_charts(case: &str, helm: &Path) {
+    let tree = common::render_tree(case, &[]);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for (path, contents) in &tree {
+        let file = tmp.path().join(path);
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&file, contents).expect("write");
+    }
+    let manifests: Vec<&String> = tree.keys().filter(|p| p.ends_with("/manifests.yaml")).collect();
+    assert!(!manifests.is_empty(), "{case}: no manifests");
+    for manifest in manifests {
+        let folder = manifest.trim_end_matches("/manifests.yaml");
+        let chart = tmp.path().join(folder).join("chart");
+        let chart_arg = chart.to_str().expect("utf-8 path");
+        let at = format!("{case}: {folder}");
+        let (ok, out, err) = run(helm, &["lint", "--strict", chart_arg]);
+        assert!(ok, "{at}: helm lint --strict failed:\n{out}\n{err}");
+
+        let name = folder.rsplit('/').nth(1).expect("app folder");
+        let (ok, rendered, err) = run(helm, &["template", name, chart_arg]);
+        assert!(ok, "{at}: helm template failed:\n{err}");
+        let expected = objects(&tree[manifest]);
+        let from_helm = objects(&rendered);
+        assert_eq!(
+            from_helm.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>(),
+            "{at}: different objects"
+        );
+        for (key, object) in &expected {
+            let mut diff = Vec::new();
+            differences(object, &from_helm[key], String::new(), &mut diff);
+            assert!(diff.is_empty(), "{at}: {key:?} differs from the plain manifest at {diff:?}");
+        }
+
+        if !folder.ends_with("/dev") {
+            continue;
+        }
+        // A new tag at deploy time changes the image references and nothing else.
+        let (ok, retagged, err) = run(helm, &["template", name, chart_arg, "--set", "image.tag=9.9.9-test"]);
+        assert!(ok, "{at}: helm template --set image.tag failed:\n{err}");
+        let mut changed = Vec::new();
+        for (key, object) in &expected {
+            differences(object, &objects(&retagged)[key], format!("{key:?}"), &mut changed);
+        }
+        assert!(!changed.is_empty(), "{at}: --set image.tag changed nothing");
+        assert!(
+            changed.iter().all(|p| p.ends_with("/image")),
+            "{at}: --set image.tag changed more than images: {changed:?}"
+        );
+        assert!(retagged.contains(":9.9.9-test"), "{at}: the new tag is not in the output");
+
+        // Wrongly typed overrides are rejected by values.schema.json.
+        let (ok, _, err) = run(helm, &["template", name, chart_arg, "--set-json", "image.tag=5"]);
+        assert!(!ok && err.contains("image"), "{at}: a number for image.tag was accepted: {err}");
+        let values = &tree[&format!("{folder}/chart/values.yaml")];
+        if values.lines().any(|l| l.starts_with("replicas:")) {
+            let (ok, _, err) = run(helm, &["template", name, chart_arg, "--set", "replicas=abc"]);
+            assert!(!ok && err.contains("replicas"), "{at}: `replicas=abc` was accepted: {err}");
+        }
+    }
+}
+
+#[test]
+fn charts_are_what_the_manifests_are() {
+    let Some(helm) = helm() else {
+        assert!(std::env::var_os("CI").is_none(), "CI must run this test: no helm (run scripts/install-helm)");
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!(
+                "SKIPPED charts_are_what_the_manifests_are: no helm found (run scripts/install-helm, or set PAVED_HELM)"
+            );
+        }
+        return;
+    };
+    let mut cases = Vec::new();
+    for pattern in ["blueprints/*/*/tests/*/app.yaml", "tests/fixtures/*/app.yaml", "examples/*/app.yaml"] {
+        let parts: Vec<&str> = pattern.split('/').collect();
+        collect(&common::root(), &parts, &mut cases);
+    }
+    cases.sort();
+    assert!(cases.len() >= 15, "only {} cases", cases.len());
+    for case in &cases {
+        check_charts(case, &helm);
+    }
+}
+
+/// Paths under `dir` matching `parts` (`*` matches one folder level).
+fn collect(dir: &Path, parts: &[&str], out: &mut Vec<String>) {
+    match parts {
+        [] => {}
+        [last] => {
+            if dir.join(last).is_file() {
+                out.push(common::relative(&dir.join(last)));
+            }
+        }
+        ["*", rest @ ..] => {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                if entry.path().is_dir() {
+                    collect(&entry.path(), rest, out);
+                }
+            }
+        }
+        [first, rest @ ..] => collect(&dir.join(first), rest, out),
+    }
+}
