@@ -39,6 +39,10 @@ pub struct Blueprint {
     pub templates: Vec<(String, String)>,
     /// Example apps, sorted by case name.
     pub tests: Vec<TestCase>,
+    /// The app's Azure DevOps pipeline template (`pipeline/azure-pipelines.yml.j2`),
+    /// written in paved's pipeline syntax (`<< >>`, `<% %>`), which cannot collide
+    /// with Azure DevOps' own `${{ }}`, `$( )` and `$[ ]`.
+    pub pipeline: Option<String>,
 }
 
 /// An example app of a blueprint version.
@@ -160,6 +164,7 @@ fn load_version(name: &str, version: &str, files: Vec<CatalogFile>) -> Result<Bl
     let mut meta = None;
     let mut templates = Vec::new();
     let mut tests = Vec::new();
+    let mut pipeline = None;
     for (path, bytes) in files {
         if path == "blueprint.yaml" {
             let source = text(&path, bytes)?;
@@ -169,6 +174,8 @@ fn load_version(name: &str, version: &str, files: Vec<CatalogFile>) -> Result<Bl
             let parsed: BlueprintMeta = serde_json::from_value(node.to_json())
                 .map_err(|e| invalid(format!("{folder}/blueprint.yaml"), e.to_string()))?;
             meta = Some(parsed);
+        } else if path == "pipeline/azure-pipelines.yml.j2" {
+            pipeline = Some(text(&path, bytes)?);
         } else if let Some(template) = path.strip_prefix("templates/") {
             if template.ends_with(".j2") {
                 templates.push((template.to_owned(), text(&path, bytes)?));
@@ -203,7 +210,7 @@ fn load_version(name: &str, version: &str, files: Vec<CatalogFile>) -> Result<Bl
     }
     templates.sort();
     tests.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(Blueprint { id: format!("{name}@{version}"), meta, folder, templates, tests })
+    Ok(Blueprint { id: format!("{name}@{version}"), meta, folder, templates, tests, pipeline })
 }
 
 fn collect_embedded(dir: &Dir<'_>, out: &mut Vec<CatalogFile>) {

@@ -76,12 +76,29 @@ type Compiled = (Environment<'static>, Vec<String>);
 #[derive(Debug)]
 pub struct Engine {
     compiled: HashMap<String, OnceLock<Result<Compiled, String>>>,
+    pipelines: crate::pipeline::Pipelines,
 }
 
 impl Engine {
     /// An engine for the blueprint versions of `catalog`.
     pub fn new(catalog: &Catalog) -> Engine {
-        Engine { compiled: catalog.iter().map(|b| (b.id.clone(), OnceLock::new())).collect() }
+        Engine {
+            compiled: catalog.iter().map(|b| (b.id.clone(), OnceLock::new())).collect(),
+            pipelines: crate::pipeline::environment(catalog),
+        }
+    }
+
+    /// The app's Azure DevOps pipeline (`None` when the blueprint has no
+    /// pipeline template). `app` is the app file as written: a pipeline is per
+    /// app, not per environment.
+    pub fn render_pipeline(
+        &self,
+        app: &AppFile,
+        platform: &Platform,
+        blueprint: &Blueprint,
+    ) -> Result<Option<String>, RenderError> {
+        let context = crate::pipeline::PipelineContext::new(app, platform, blueprint);
+        crate::pipeline::render(&self.pipelines, blueprint, &context)
     }
 
     /// Render one app in one environment to normalised objects, sorted.

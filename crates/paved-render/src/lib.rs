@@ -21,6 +21,7 @@ pub mod graph;
 mod netpol;
 mod normalise;
 pub mod output;
+pub mod pipeline;
 
 pub use context::ImageOverride;
 pub use engine::{Engine, Input, Outputs, RenderError};

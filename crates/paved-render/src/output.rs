@@ -9,6 +9,7 @@
 //!   <team>/<app>/<env>/chart/              the Helm chart that renders exactly those objects
 //!     Chart.yaml  values.yaml  values.schema.json  templates/
 //!   <team>/<app>/<env>/application.yaml    the Argo CD Application deploying the chart
+//!   <team>/<app>/azure-pipelines.yml       the app's Azure DevOps pipeline
 //! ```
 
 use std::collections::BTreeMap;
@@ -55,10 +56,26 @@ pub fn stream(rendered: &[Rendered]) -> String {
     out
 }
 
+/// What one app renders once, whatever the environment.
+#[derive(Debug, Clone)]
+pub struct AppOutputs {
+    /// The owning team.
+    pub team: String,
+    /// The app's name.
+    pub app: String,
+    /// The app's Azure DevOps pipeline, when its blueprint has a pipeline template.
+    pub pipeline: Option<String>,
+}
+
 /// The file tree, as relative path → contents (sorted by path).
-pub fn tree(rendered: &[Rendered]) -> BTreeMap<String, String> {
+pub fn tree(rendered: &[Rendered], apps: &[AppOutputs]) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     files.insert(TREE_MARKER.to_owned(), TREE_MARKER_TEXT.to_owned());
+    for app in apps {
+        if let Some(pipeline) = &app.pipeline {
+            files.insert(format!("{}/{}/azure-pipelines.yml", app.team, app.app), pipeline.clone());
+        }
+    }
     for r in rendered {
         let folder = format!("{}/{}/{}", r.team, r.app, r.environment);
         let text = paved_yaml::emit_documents(r.objects.iter().map(|o| &o.value));

@@ -79,6 +79,10 @@ pub struct AppFile {
     /// Persistent storage, required for the `stateful` blueprint: one volume per pod.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<Storage>,
+    /// How the pipeline builds and unit-tests the code before the container build: `dotnet`, `maven`, `node`, `go`, or `docker` (the Dockerfile does everything). Default: `docker`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = "docker"))]
+    pub build: Option<BuildKind>,
     /// Per-environment differences, keyed by environment name (from the platform file). An environment may change `replicas`, `resources`, `env`, `secrets`, `ingress` and `image`; its settings are deep-merged over the ones above, base first: mappings merge key by key, anything else (numbers, strings, lists) replaces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<BTreeMap<String, EnvOverride>>,
@@ -251,6 +255,35 @@ pub struct Metrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = "/metrics"))]
     pub path: Option<String>,
+}
+
+/// How the pipeline builds the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BuildKind {
+    /// .NET: `dotnet restore`, `build`, `test`.
+    Dotnet,
+    /// Java with Maven: `mvn verify`.
+    Maven,
+    /// Node.js: `npm ci`, `npm test`.
+    Node,
+    /// Go: `go build`, `go test`.
+    Go,
+    /// Only the Dockerfile builds (and tests) the code.
+    Docker,
+}
+
+impl BuildKind {
+    /// The name the pipeline templates use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BuildKind::Dotnet => "dotnet",
+            BuildKind::Maven => "maven",
+            BuildKind::Node => "node",
+            BuildKind::Go => "go",
+            BuildKind::Docker => "docker",
+        }
+    }
 }
 
 /// What a cron job does when a run is due while the previous one still runs.

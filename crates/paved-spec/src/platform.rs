@@ -31,6 +31,8 @@ pub struct Platform {
     pub network_policy: NetworkPolicy,
     /// The GitOps repository Argo CD deploys from.
     pub gitops: Gitops,
+    /// The Azure DevOps pipeline-template library every app's pipeline extends.
+    pub pipelines: Pipelines,
     /// Where editors fetch the app file's JSON schema; `paved new` writes it in the `# yaml-language-server: $schema=` line when no `schemas/app.schema.json` is found in a parent folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_schema_url: Option<String>,
@@ -106,6 +108,17 @@ fn default_revision() -> String {
 
 fn default_argocd_namespace() -> String {
     "argocd".into()
+}
+
+/// Where the pipeline-template library lives and which version apps use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Pipelines {
+    /// The Azure Repos repository of the library, `project/repository`.
+    pub repository: String,
+    /// The tag every app's pipeline pins, such as `refs/tags/pipeline-templates-v1.0.0`. Never a branch: a change to the library reaches apps only when this ref moves, in a reviewed change.
+    #[schemars(regex(pattern = r"^refs/tags/.+$"))]
+    pub r#ref: String,
 }
 
 /// Which network policies to emit.

@@ -29,7 +29,7 @@ pub struct BlueprintRules {
 }
 
 /// Fields every app has, whatever its blueprint.
-const UNIVERSAL: &[&str] = &["name", "team", "blueprint", "image", "environments"];
+const UNIVERSAL: &[&str] = &["name", "team", "blueprint", "image", "build", "environments"];
 
 /// An app file that passed every check, with its effective settings per environment.
 #[derive(Debug, Clone, PartialEq)]
@@ -716,6 +716,16 @@ fn platform_rules(root: &Node) -> Vec<Finding> {
         }
         Ok(())
     });
+    if let Some((reference, _)) = root.get("pipelines").and_then(|n| string(n, "ref")) {
+        if !reference.starts_with("refs/tags/") || reference.len() <= "refs/tags/".len() {
+            r.fail(
+                vec![key("pipelines"), key("ref")],
+                false,
+                format!("`{reference}` is not a tag"),
+                Some("pin a tag, like `refs/tags/pipeline-templates-v1.0.0`: a branch would change every pipeline without review".into()),
+            );
+        }
+    }
     for section in ["ingress", "monitoring"] {
         if let Some((ns, _)) = root.get(section).and_then(|n| string(n, "namespace")) {
             r.check(vec![key(section), key("namespace")], syntax::dns_label(ns, 63));

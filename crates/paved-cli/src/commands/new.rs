@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use paved_render::Engine;
 use paved_spec::SourceFile;
 use paved_spec::syntax::{self, BlueprintRef};
 
@@ -20,8 +21,14 @@ pub fn run(global: &Global, args: NewArgs) -> Outcome {
         .map_err(|p| problem("--blueprint", p))?;
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from(&args.name));
     let path = dir.join("app.yaml");
-    if path.exists() {
-        return Err(Failure::Error(format!("`{}` already exists; paved new never overwrites a file", path.display())));
+    let pipeline_path = dir.join("azure-pipelines.yml");
+    for existing in [&path, &pipeline_path] {
+        if existing.exists() {
+            return Err(Failure::Error(format!(
+                "`{}` already exists; paved new never overwrites a file",
+                existing.display()
+            )));
+        }
     }
     let registry = setup.platform.registries.first().cloned().unwrap_or_default();
     let schema = schema_reference(&dir, setup.platform.app_schema_url.as_deref());
@@ -46,16 +53,32 @@ pub fn run(global: &Global, args: NewArgs) -> Outcome {
     // What we write must pass our own checks.
     let file = SourceFile { name: path.to_string_lossy().into_owned(), text: text.clone() };
     let resolve = |r: &BlueprintRef| setup.catalog.rules(r);
-    if let Err(diagnostics) = paved_spec::validate_app(file, &setup.platform, &resolve) {
-        report::print(&diagnostics, Format::Human);
-        return Err(Failure::Error("the new app file would not be valid; this is a bug in paved".into()));
-    }
+    let valid = match paved_spec::validate_app(file, &setup.platform, &resolve) {
+        Ok(valid) => valid,
+        Err(diagnostics) => {
+            report::print(&diagnostics, Format::Human);
+            return Err(Failure::Error("the new app file would not be valid; this is a bug in paved".into()));
+        }
+    };
+    let pipeline = Engine::new(&setup.catalog)
+        .render_pipeline(&valid.app, &setup.platform, blueprint)
+        .map_err(|e| Failure::Error(e.to_string()))?;
     fs_err::create_dir_all(&dir)?;
+    create_new(&path, &text)?;
+    eprintln!("wrote {} (blueprint {})", path.display(), blueprint.id);
+    if let Some(pipeline) = pipeline {
+        create_new(&pipeline_path, &pipeline)?;
+        eprintln!("wrote {}", pipeline_path.display());
+    }
+    Ok(())
+}
+
+/// Write a file that must not exist yet.
+fn create_new(path: &Path, text: &str) -> Result<(), Failure> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
-    let mut file = fs_err::OpenOptions::from_options(options).open(&path)?;
+    let mut file = fs_err::OpenOptions::from_options(options).open(path)?;
     std::io::Write::write_all(&mut file, text.as_bytes())?;
-    eprintln!("wrote {} (blueprint {})", path.display(), blueprint.id);
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use paved_render::output::{self, Rendered};
+use paved_render::output::{self, AppOutputs, Rendered};
 use paved_render::{Directory, Engine, ImageOverride, Input};
 use paved_spec::ValidApp;
 use paved_spec::platform::Platform;
@@ -28,7 +28,7 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
     warn_untagged(&apps, &image, &envs);
     let rendered = render_all(&setup, &apps, &envs, &image)?;
     match &args.out {
-        Some(dir) => write::tree(dir, &output::tree(&rendered)),
+        Some(dir) => write::tree(dir, &output::tree(&rendered, &pipelines(&setup, &apps)?)),
         None => {
             let stream = output::stream(&rendered);
             let mut stdout = std::io::stdout().lock();
@@ -94,6 +94,20 @@ pub fn chosen_environments(platform: &Platform, wanted: &[String]) -> Result<Vec
         }
     }
     Ok(known.into_iter().filter(|k| wanted.is_empty() || wanted.iter().any(|w| w == k)).map(str::to_owned).collect())
+}
+
+/// What each app renders once: its pipeline.
+pub fn pipelines(setup: &Setup, apps: &[ValidApp]) -> Result<Vec<AppOutputs>, Failure> {
+    let engine = Engine::new(&setup.catalog);
+    apps.iter()
+        .map(|app| {
+            let blueprint = setup.catalog.resolve(&app.blueprint).map_err(|p| Failure::Error(p.message))?;
+            let pipeline = engine
+                .render_pipeline(&app.app, &setup.platform, blueprint)
+                .map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
+            Ok(AppOutputs { team: app.app.team.clone(), app: app.app.name.clone(), pipeline })
+        })
+        .collect()
 }
 
 /// Render every app in every chosen environment, in output order: environment
