@@ -116,8 +116,10 @@ fn four_environments_make_four_chained_deployment_stages() {
     let stages = expand_each(&deploy["stages"], &environments);
     let ids: Vec<&str> = stages.iter().filter_map(|s| s["stage"].as_str()).collect();
     assert_eq!(ids, ["deploy_dev", "deploy_test", "deploy_acc", "deploy_prod"]);
-    let depends: Vec<&str> = stages.iter().filter_map(|s| s["dependsOn"].as_str()).collect();
-    assert_eq!(depends, ["verify", "deploy_dev", "deploy_test", "deploy_acc"]);
+    // Each stage waits for the one before (and may list more, such as the
+    // stage whose outputs it reads).
+    let depends: Vec<Option<&str>> = stages.iter().map(|s| first(&s["dependsOn"])).collect();
+    assert_eq!(depends, [Some("verify"), Some("deploy_dev"), Some("deploy_test"), Some("deploy_acc")]);
 }
 
 /// Expand `- ${{ each env in parameters.environments }}: [items]` over
@@ -159,5 +161,14 @@ fn substitute(value: &Value, variable: &str, env: &Value) -> Value {
             Value::Object(map.iter().map(|(k, v)| (k.clone(), substitute(v, variable, env))).collect())
         }
         other => other.clone(),
+    }
+}
+
+/// `dependsOn` is a stage name or a list of them; the first one.
+fn first(depends_on: &Value) -> Option<&str> {
+    match depends_on {
+        Value::String(s) => Some(s),
+        Value::Array(items) => items.first().and_then(Value::as_str),
+        _ => None,
     }
 }
