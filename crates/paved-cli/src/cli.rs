@@ -34,6 +34,8 @@ pub enum Command {
     Render(RenderArgs),
     /// Check app files, and the objects they render against the Kubernetes and CRD schemas.
     Validate(ValidateArgs),
+    /// Fail when committed output is stale: each app's azure-pipelines.yml, and the tree in --out.
+    Check(CheckArgs),
     /// Write a new app file.
     New(NewArgs),
     /// Draw the call graph of apps: calls, external hosts and ingress.
@@ -71,6 +73,17 @@ pub struct RenderArgs {
 pub struct ValidateArgs {
     /// App files, or directories searched for `app.yaml`. Default: the current directory.
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// App files, or directories searched for `app.yaml`. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// A tree written by `paved render --out DIR`, to compare with a fresh render.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
 }

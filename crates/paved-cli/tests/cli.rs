@@ -335,3 +335,33 @@ fn argo_cd_applications_ignore_replicas_an_autoscaler_owns() {
     let dev = stdout_of(&["render", "examples/payments-api", "--env", "dev"]);
     assert!(dev.contains("kind: Application") && !dev.contains("ignoreDifferences"), "no autoscaler in dev");
 }
+
+#[test]
+fn check_passes_on_fresh_output_and_fails_on_stale_output() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("tree");
+    let out_arg = out.to_str().expect("utf-8");
+    stdout_of(&["render", "examples/", "--out", out_arg]);
+    assert_eq!(exit_code(&["check", "examples/", "--out", out_arg]).0, 0);
+
+    let file = out.join("payments/ledger-db/prod/chart/values.yaml");
+    let text = fs::read_to_string(&file).expect("values").replace("\"16.4\"", "\"16.3\"");
+    fs::write(&file, text).expect("write");
+    fs::write(out.join("payments/stray.yaml"), "kind: Secret\n").expect("write");
+    let result = paved().args(["check", "examples/", "--out", out_arg]).output().expect("runs");
+    assert_eq!(result.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(stdout.contains("-  tag: \"16.3\"\n+  tag: \"16.4\"\n"), "{stdout}");
+    assert!(stdout.contains("not rendered by paved:") && stdout.contains("stray.yaml"), "{stdout}");
+    assert!(String::from_utf8_lossy(&result.stderr).contains("paved render examples/ --out"));
+
+    // A pipeline written by `paved new` must stay current too.
+    let app = tmp.path().join("svc");
+    let app_arg = app.to_str().expect("utf-8");
+    assert_eq!(exit_code(&["new", "svc", "--team", "payments", "--blueprint", "api", "--dir", app_arg]).0, 0);
+    assert_eq!(exit_code(&["check", app_arg]).0, 0);
+    let text = fs::read_to_string(app.join("app.yaml")).expect("app").replace("port: 8080", "port: 8080\nbuild: go");
+    fs::write(app.join("app.yaml"), text).expect("write");
+    let (code, _) = exit_code(&["check", app_arg]);
+    assert_eq!(code, 1, "the pipeline no longer matches `build: go`");
+}

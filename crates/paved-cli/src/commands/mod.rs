@@ -1,5 +1,6 @@
 //! One module per command.
 
+mod check;
 mod explain;
 mod graph;
 mod new;
@@ -14,6 +15,7 @@ pub fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Render(args) => render::run(&cli.global, args),
         Command::Validate(args) => validate::run(&cli.global, args),
+        Command::Check(args) => check::run(&cli.global, args),
         Command::New(args) => new::run(&cli.global, args),
         Command::Graph(args) => graph::run(&cli.global, args),
         Command::Schema(args) => schema::run(args),

@@ -1,0 +1,110 @@
+//! `paved check`: is what is committed what paved renders now?
+//!
+//! Two kinds of committed output are checked: the `azure-pipelines.yml`
+//! beside each app file (written by `paved new`), and, with `--out DIR`, a
+//! tree written by `paved render --out DIR` (every file, and no file paved
+//! would not write). A difference exits 1 with a diff and the command that
+//! fixes it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use similar::TextDiff;
+
+use crate::cli::{CheckArgs, Global};
+use crate::commands::render::{chosen_environments, pipelines, render_all};
+use crate::inputs::{self, Setup};
+use crate::{Failure, Outcome};
+use paved_render::ImageOverride;
+use paved_render::output::{self, TREE_MARKER};
+
+pub fn run(global: &Global, args: CheckArgs) -> Outcome {
+    let setup = Setup::load(global, args.report.format)?;
+    let paths = inputs::discover(&args.paths)?;
+    let apps = setup.validate_apps(inputs::read_all(&paths)?, args.report.format)?;
+    let per_app = pipelines(&setup, &apps)?;
+    let mut stale = 0;
+
+    // Pipelines committed beside app files.
+    for (app, outputs) in apps.iter().zip(&per_app) {
+        let (Some(expected), Some(dir)) = (&outputs.pipeline, Path::new(&app.file.name).parent()) else { continue };
+        let path = dir.join("azure-pipelines.yml");
+        if let Ok(committed) = fs_err::read_to_string(&path) {
+            stale += compare(&path.to_string_lossy(), Some(&committed), Some(expected));
+        }
+    }
+
+    // The rendered tree.
+    if let Some(out) = &args.out {
+        let envs = chosen_environments(&setup.platform, &[])?;
+        let rendered = render_all(&setup, &apps, &envs, &ImageOverride::default())?;
+        let expected = output::tree(&rendered, &per_app);
+        let committed = read_tree(out)?;
+        let names: std::collections::BTreeSet<&String> = expected.keys().chain(committed.keys()).collect();
+        for name in names {
+            let shown = out.join(name).to_string_lossy().into_owned();
+            stale += compare(&shown, committed.get(name).map(String::as_str), expected.get(name).map(String::as_str));
+        }
+    }
+
+    if stale > 0 {
+        let paths: Vec<String> = args.paths.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        let mut fix = format!("paved render {}", paths.join(" "));
+        if let Some(out) = &args.out {
+            fix.push_str(&format!(" --out {}", out.display()));
+        }
+        eprintln!(
+            "error: {stale} files are not what paved renders now\n\nhelp: run `{}` and commit the result",
+            fix.trim()
+        );
+        return Err(Failure::Findings);
+    }
+    eprintln!("ok: committed output is current ({} apps)", apps.len());
+    Ok(())
+}
+
+/// Print what differs between the committed and the expected text; 1 when stale.
+fn compare(path: &str, committed: Option<&str>, expected: Option<&str>) -> usize {
+    match (committed, expected) {
+        (Some(a), Some(b)) if a == b => 0,
+        (Some(a), Some(b)) => {
+            let diff = TextDiff::from_lines(a, b);
+            print!(
+                "{}",
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header(&format!("{path} (committed)"), &format!("{path} (rendered now)"))
+            );
+            1
+        }
+        (None, Some(_)) => {
+            println!("missing: {path}");
+            1
+        }
+        (Some(_), None) => {
+            println!("not rendered by paved: {path}");
+            1
+        }
+        (None, None) => 0,
+    }
+}
+
+/// Every file under `dir` (relative path → text); the tree must be paved's.
+fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, Failure> {
+    if !dir.join(TREE_MARKER).is_file() {
+        return Err(Failure::Error(format!(
+            "`{}` is not a tree written by `paved render --out` (no `{TREE_MARKER}`)",
+            dir.display()
+        )));
+    }
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Failure::Error(e.to_string()))?;
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+            let text = fs_err::read_to_string(entry.path()).unwrap_or_else(|_| String::from("\u{0}(not UTF-8)"));
+            files.insert(relative, text);
+        }
+    }
+    Ok(files)
+}
