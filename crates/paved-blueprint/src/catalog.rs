@@ -10,6 +10,7 @@ use paved_spec::syntax::{BlueprintRef, Problem};
 use paved_yaml::Limits;
 use semver::Version;
 
+use crate::index::{Index, Publication, folder_digest};
 use crate::meta::BlueprintMeta;
 
 /// A catalog file: its path relative to the catalog root (or version folder), and its bytes.
@@ -39,6 +40,10 @@ pub struct Blueprint {
     pub templates: Vec<(String, String)>,
     /// Example apps, sorted by case name.
     pub tests: Vec<TestCase>,
+    /// The sha256 of the folder as it is now (see `index::folder_digest`).
+    pub digest: String,
+    /// How `index.yaml` lists this version, when it is published.
+    pub publication: Option<Publication>,
     /// The app's Azure DevOps pipeline template (`pipeline/azure-pipelines.yml.j2`),
     /// written in paved's pipeline syntax (`<< >>`, `<% %>`), which cannot collide
     /// with Azure DevOps' own `${{ }}`, `$( )` and `$[ ]`.
@@ -58,6 +63,11 @@ pub struct TestCase {
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     blueprints: BTreeMap<String, BTreeMap<Version, Blueprint>>,
+    /// `index.yaml`; `None` for a catalog without one (then every version
+    /// counts as published, as in a blueprint author's scratch catalog).
+    index: Option<Index>,
+    /// Each blueprint's `CHANGELOG.md`.
+    changelogs: BTreeMap<String, String>,
 }
 
 impl Catalog {
@@ -79,6 +89,26 @@ impl Catalog {
     /// Files outside `<name>/<version>/` (such as `README.md`) are ignored.
     pub fn from_files(mut files: Vec<CatalogFile>) -> Result<Catalog, CatalogError> {
         files.sort();
+        let index = match files.iter().find(|(path, _)| path == "index.yaml") {
+            Some((_, bytes)) => {
+                let text = String::from_utf8(bytes.clone()).map_err(|_| invalid("index.yaml", "not UTF-8"))?;
+                let node = paved_yaml::load_one(&text, Limits::default()).map_err(|e| {
+                    invalid(format!("index.yaml:{}:{}", e.span.start.line, e.span.start.column), e.message)
+                })?;
+                Some(
+                    serde_json::from_value::<Index>(node.to_json())
+                        .map_err(|e| invalid("index.yaml", e.to_string()))?,
+                )
+            }
+            None => None,
+        };
+        let changelogs = files
+            .iter()
+            .filter_map(|(path, bytes)| {
+                let name = path.strip_suffix("/CHANGELOG.md")?;
+                (!name.contains('/')).then(|| (name.to_owned(), String::from_utf8_lossy(bytes).into_owned()))
+            })
+            .collect();
         let mut folders: BTreeMap<(String, String), Vec<CatalogFile>> = BTreeMap::new();
         for (path, bytes) in files {
             let mut parts = path.splitn(3, '/');
@@ -88,9 +118,14 @@ impl Catalog {
                 }
             }
         }
-        let mut catalog = Catalog::default();
+        let mut catalog = Catalog { blueprints: BTreeMap::new(), index: index.clone(), changelogs };
         for ((name, version), files) in folders {
-            let blueprint = load_version(&name, &version, files)?;
+            let mut blueprint = load_version(&name, &version, files)?;
+            blueprint.publication = index
+                .as_ref()
+                .and_then(|i| i.blueprints.get(&name))
+                .and_then(|versions| versions.get(&blueprint.meta.version))
+                .cloned();
             catalog.blueprints.entry(name).or_default().insert(blueprint.meta.version.clone(), blueprint);
         }
         Ok(catalog)
@@ -120,13 +155,67 @@ impl Catalog {
                 && wanted.minor.is_none_or(|m| v.minor == m)
                 && wanted.patch.is_none_or(|p| v.patch == p)
         };
-        versions.iter().rev().find(|(v, _)| matches(v)).map(|(_, b)| b).ok_or_else(|| {
+        let usable = |b: &Blueprint| match (&self.index, &b.publication) {
+            (None, _) => true,
+            (Some(_), Some(publication)) => !publication.yanked,
+            (Some(_), None) => false,
+        };
+        let found = versions.iter().rev().find(|(v, b)| matches(v) && usable(b)).map(|(_, b)| b);
+        if found.is_none() {
+            // Say why an existing version does not count.
+            if let Some((v, b)) = versions.iter().rev().find(|(v, _)| matches(v)) {
+                let (why, hint) = match &b.publication {
+                    Some(_) => ("is yanked", "pin another version; a yanked version is never chosen again"),
+                    None => {
+                        ("is not published", "publish it with `paved blueprint publish`, or pin a published version")
+                    }
+                };
+                return Err(Problem { message: format!("`{}@{v}` {why}", wanted.name), hint: Some(hint.into()) });
+            }
+        }
+        found.ok_or_else(|| {
             let have: Vec<String> = versions.keys().map(|v| format!("`{}@{v}`", wanted.name)).collect();
             Problem {
                 message: format!("no version of `{}` matches `{}`", wanted.name, display_ref(wanted)),
                 hint: Some(format!("the catalog has {}", have.join(", "))),
             }
         })
+    }
+
+    /// Problems with published versions: a published folder whose files no
+    /// longer match its digest, or an index entry with no folder. Empty when
+    /// the catalog is sound (or has no index).
+    pub fn verify(&self) -> Vec<String> {
+        let Some(index) = &self.index else { return Vec::new() };
+        let mut problems = Vec::new();
+        for (name, versions) in &index.blueprints {
+            for (version, publication) in versions {
+                match self.blueprints.get(name).and_then(|v| v.get(version)) {
+                    None => problems.push(format!("{name}@{version} is published in index.yaml but `{name}/{version}/` does not exist")),
+                    Some(b) if b.digest != publication.digest => problems.push(format!(
+                        "{name}@{version} changed after it was published: `{name}/{version}/` has digest {}, index.yaml records {}",
+                        b.digest, publication.digest
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+        problems
+    }
+
+    /// The `## VERSION` section of a blueprint's `CHANGELOG.md`, if any.
+    pub fn changelog_entry(&self, name: &str, version: &Version) -> Option<String> {
+        let text = self.changelogs.get(name)?;
+        let heading = format!("## {version}");
+        let start = text.lines().position(|l| l.trim() == heading || l.starts_with(&format!("{heading} ")))?;
+        let lines: Vec<&str> = text.lines().skip(start).collect();
+        let end = lines.iter().skip(1).position(|l| l.starts_with("## ")).map(|i| i + 1).unwrap_or(lines.len());
+        Some(lines[..end].join("\n").trim_end().to_owned())
+    }
+
+    /// Whether the catalog has an `index.yaml`.
+    pub fn has_index(&self) -> bool {
+        self.index.is_some()
     }
 
     /// What app validation needs to know about the version `wanted` resolves to.
@@ -158,6 +247,7 @@ fn invalid(path: impl Into<String>, message: impl Into<String>) -> CatalogError 
 
 fn load_version(name: &str, version: &str, files: Vec<CatalogFile>) -> Result<Blueprint, CatalogError> {
     let folder = format!("{name}/{version}");
+    let digest = folder_digest(&files);
     let text = |path: &str, bytes: Vec<u8>| {
         String::from_utf8(bytes).map_err(|_| invalid(format!("{folder}/{path}"), "not UTF-8"))
     };
@@ -210,7 +300,16 @@ fn load_version(name: &str, version: &str, files: Vec<CatalogFile>) -> Result<Bl
     }
     templates.sort();
     tests.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(Blueprint { id: format!("{name}@{version}"), meta, folder, templates, tests, pipeline })
+    Ok(Blueprint {
+        id: format!("{name}@{version}"),
+        meta,
+        folder,
+        templates,
+        tests,
+        pipeline,
+        digest,
+        publication: None,
+    })
 }
 
 fn collect_embedded(dir: &Dir<'_>, out: &mut Vec<CatalogFile>) {

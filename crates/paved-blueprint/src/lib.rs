@@ -12,6 +12,7 @@
 //! versions): a published version must never change because another did.
 
 mod catalog;
+pub mod index;
 mod meta;
 
 pub use catalog::{Blueprint, Catalog, CatalogError, TestCase};

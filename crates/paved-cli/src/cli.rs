@@ -40,6 +40,9 @@ pub enum Command {
     New(NewArgs),
     /// Draw the call graph of apps: calls, external hosts and ingress.
     Graph(GraphArgs),
+    /// Work with the blueprint catalog.
+    #[command(subcommand)]
+    Blueprint(BlueprintCommand),
     /// Print the JSON schema of the app file (or the platform file).
     Schema(SchemaArgs),
     /// Explain a field of the app file (or the platform file).
@@ -103,6 +106,19 @@ pub enum Format {
     Short,
     /// A JSON array on stdout, for machines.
     Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BlueprintCommand {
+    /// Every blueprint version, with its status and digest.
+    List,
+    /// One blueprint version: what it is, the fields it takes, its status and changelog.
+    Show {
+        /// `NAME` (the newest version) or `NAME@VERSION`.
+        blueprint: String,
+    },
+    /// Fail when a published version's folder changed since it was published.
+    Verify,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,6 @@
 //! One module per command.
 
+mod blueprint;
 mod check;
 mod explain;
 mod graph;
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Check(args) => check::run(&cli.global, args),
         Command::New(args) => new::run(&cli.global, args),
         Command::Graph(args) => graph::run(&cli.global, args),
+        Command::Blueprint(command) => blueprint::run(&cli.global, command),
         Command::Schema(args) => schema::run(args),
         Command::Explain(args) => explain::run(args),
     }
