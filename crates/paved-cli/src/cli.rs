@@ -68,6 +68,9 @@ pub struct RenderArgs {
     /// The image digest to deploy (`sha256:…`), replacing the one in the app file.
     #[arg(long, value_name = "DIGEST")]
     pub image_digest: Option<String>,
+    /// Also (re)write each app's `azure-pipelines.yml` beside its `app.yaml`.
+    #[arg(long)]
+    pub pipelines: bool,
     #[command(flatten)]
     pub report: ReportArgs,
 }

@@ -19,8 +19,9 @@ fn fail(message: String) -> Failure {
     Failure::Error(message)
 }
 
-/// Replace `out` with exactly `files` (relative path → contents).
-pub fn tree(out: &Path, files: &BTreeMap<String, String>) -> Result<(), Failure> {
+/// Replace `out` with exactly `files` (relative path → contents), plus the
+/// files of the old tree that `keep` claims (files other tools own there).
+pub fn tree(out: &Path, files: &BTreeMap<String, String>, keep: &dyn Fn(&str) -> bool) -> Result<(), Failure> {
     check_target(out)?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -34,7 +35,11 @@ pub fn tree(out: &Path, files: &BTreeMap<String, String>) -> Result<(), Failure>
         Ok(dir.keep())
     };
     let staging = sibling("new")?;
-    if let Err(e) = write_all(&staging, files) {
+    let mut files = files.clone();
+    for (path, contents) in kept(out, keep)? {
+        files.entry(path).or_insert(contents);
+    }
+    if let Err(e) = write_all(&staging, &files) {
         let _ = fs_err::remove_dir_all(&staging);
         return Err(e);
     }
@@ -82,6 +87,25 @@ fn check_target(out: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The files of the old tree at `out` that `keep` claims.
+fn kept(out: &Path, keep: &dyn Fn(&str) -> bool) -> Result<BTreeMap<String, String>, Failure> {
+    let mut found = BTreeMap::new();
+    if !out.is_dir() {
+        return Ok(found);
+    }
+    for entry in walkdir::WalkDir::new(out).follow_links(false).sort_by_file_name() {
+        let entry = entry.map_err(|e| Failure::Error(e.to_string()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(out).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        if keep(&relative) {
+            found.insert(relative, fs_err::read_to_string(entry.path())?);
+        }
+    }
+    Ok(found)
+}
+
 fn write_all(root: &Path, files: &BTreeMap<String, String>) -> Result<(), Failure> {
     for (relative, contents) in files {
         let path = root.join(relative);
@@ -91,5 +115,17 @@ fn write_all(root: &Path, files: &BTreeMap<String, String>) -> Result<(), Failur
         let mut file = fs_err::File::create(&path)?;
         file.write_all(contents.as_bytes())?;
     }
+    Ok(())
+}
+
+/// Replace one file atomically: write a sibling, then rename it over.
+pub fn file(path: &Path, contents: &str) -> Result<(), Failure> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut staged = tempfile::Builder::new().prefix(".paved-").tempfile_in(&dir)?;
+    staged.write_all(contents.as_bytes())?;
+    staged.persist(path).map_err(|e| Failure::Error(format!("{}: {}", path.display(), e.error)))?;
     Ok(())
 }

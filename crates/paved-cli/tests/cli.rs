@@ -353,7 +353,7 @@ fn check_passes_on_fresh_output_and_fails_on_stale_output() {
     let stdout = String::from_utf8_lossy(&result.stdout);
     assert!(stdout.contains("-  tag: \"16.3\"\n+  tag: \"16.4\"\n"), "{stdout}");
     assert!(stdout.contains("not rendered by paved:") && stdout.contains("stray.yaml"), "{stdout}");
-    assert!(String::from_utf8_lossy(&result.stderr).contains("paved render examples/ --out"));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("paved render --pipelines examples/ --out"));
 
     // A pipeline written by `paved new` must stay current too.
     let app = tmp.path().join("svc");
@@ -364,4 +364,26 @@ fn check_passes_on_fresh_output_and_fails_on_stale_output() {
     fs::write(app.join("app.yaml"), text).expect("write");
     let (code, _) = exit_code(&["check", app_arg]);
     assert_eq!(code, 1, "the pipeline no longer matches `build: go`");
+    stdout_of(&["render", app_arg, "--pipelines"]);
+    assert!(fs::read_to_string(app.join("azure-pipelines.yml")).expect("pipeline").contains("buildKind: go\n"));
+    assert_eq!(exit_code(&["check", app_arg]).0, 0);
+}
+
+#[test]
+fn what_the_pipeline_promoted_survives_a_new_render() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("tree");
+    let out_arg = out.to_str().expect("utf-8");
+    stdout_of(&["render", "examples/", "--out", out_arg]);
+    let promoted = out.join("payments/payments-api/prod/promoted.yaml");
+    let digest = format!("sha256:{}", "c".repeat(64));
+    fs::write(&promoted, format!("image:\n  tag: \"1.5.0\"\n  digest: {digest}\n")).expect("write");
+    assert_eq!(exit_code(&["check", "examples/", "--out", out_arg]).0, 0, "check leaves the pipeline's file alone");
+    stdout_of(&["render", "examples/", "--out", out_arg]);
+    assert!(fs::read_to_string(&promoted).expect("kept").contains(&digest));
+    let app = fs::read_to_string(out.join("payments/payments-api/prod/application.yaml")).expect("application");
+    assert!(app.contains("- \"../promoted.yaml\"") && app.contains("ignoreMissingValueFiles: true"), "{app}");
+    // An environment no longer rendered takes its promotion with it.
+    stdout_of(&["render", "examples/", "--out", out_arg, "--env", "dev"]);
+    assert!(!promoted.exists());
 }

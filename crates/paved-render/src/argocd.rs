@@ -6,6 +6,11 @@ use crate::context::Context;
 use crate::normalise::Object;
 use paved_spec::platform::{Environment, Platform};
 
+/// The file, beside an environment's `chart/`, where the pipeline records the
+/// image it promoted (`image.tag`, `image.digest`). It belongs to the pipeline:
+/// paved never writes it, and keeps it when it replaces the tree.
+pub const PROMOTED: &str = "promoted.yaml";
+
 /// The folder of an app's chart in one environment, inside the rendered tree.
 pub fn chart_folder(team: &str, app: &str, environment: &str) -> String {
     format!("{team}/{app}/{environment}/chart")
@@ -48,7 +53,9 @@ pub(crate) fn application(
             "repoURL": gitops.repo_url,
             "targetRevision": gitops.revision,
             "path": path,
-            "helm": { "valueFiles": ["values.yaml"] },
+            // The chart's values, then what the pipeline promoted (absent
+            // until the first promotion).
+            "helm": { "valueFiles": ["values.yaml", format!("../{PROMOTED}")], "ignoreMissingValueFiles": true },
         },
         "destination": { "server": environment.cluster, "namespace": context.app.namespace },
         "syncPolicy": {

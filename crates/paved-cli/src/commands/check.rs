@@ -16,6 +16,7 @@ use crate::commands::render::{chosen_environments, pipelines, render_all};
 use crate::inputs::{self, Setup};
 use crate::{Failure, Outcome};
 use paved_render::ImageOverride;
+use paved_render::argocd::PROMOTED;
 use paved_render::output::{self, TREE_MARKER};
 
 pub fn run(global: &Global, args: CheckArgs) -> Outcome {
@@ -49,7 +50,7 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
 
     if stale > 0 {
         let paths: Vec<String> = args.paths.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-        let mut fix = format!("paved render {}", paths.join(" "));
+        let mut fix = format!("paved render --pipelines {}", paths.join(" "));
         if let Some(out) = &args.out {
             fix.push_str(&format!(" --out {}", out.display()));
         }
@@ -100,7 +101,8 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, Failure> {
     let mut files = BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| Failure::Error(e.to_string()))?;
-        if entry.file_type().is_file() {
+        // The pipeline's promotions are not paved's to check.
+        if entry.file_type().is_file() && entry.file_name() != PROMOTED {
             let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
             let text = fs_err::read_to_string(entry.path()).unwrap_or_else(|_| String::from("\u{0}(not UTF-8)"));
             files.insert(relative, text);

@@ -1,7 +1,9 @@
 //! `paved render`: apps to Kubernetes objects, as a stream or a file tree.
 
 use std::io::Write;
+use std::path::Path;
 
+use paved_render::argocd::PROMOTED;
 use paved_render::output::{self, AppOutputs, Rendered};
 use paved_render::{Directory, Engine, ImageOverride, Input};
 use paved_spec::ValidApp;
@@ -27,8 +29,27 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
     let apps = setup.validate_apps(files, args.report.format)?;
     warn_untagged(&apps, &image, &envs);
     let rendered = render_all(&setup, &apps, &envs, &image)?;
+    if args.pipelines {
+        for (app, outputs) in apps.iter().zip(pipelines(&setup, &apps)?) {
+            let (Some(pipeline), Some(dir)) = (outputs.pipeline, Path::new(&app.file.name).parent()) else { continue };
+            let path = dir.join("azure-pipelines.yml");
+            if fs_err::read_to_string(&path).ok().as_deref() != Some(pipeline.as_str()) {
+                write::file(&path, &pipeline)?;
+                eprintln!("wrote {}", path.display());
+            }
+        }
+    }
     match &args.out {
-        Some(dir) => write::tree(dir, &output::tree(&rendered, &pipelines(&setup, &apps)?)),
+        Some(dir) => {
+            let files = output::tree(&rendered, &pipelines(&setup, &apps)?);
+            // What the pipeline promoted stays, for every environment still rendered.
+            let keep = |path: &str| {
+                path.strip_suffix(PROMOTED).is_some_and(|folder| {
+                    folder.ends_with('/') && files.contains_key(&format!("{folder}manifests.yaml"))
+                })
+            };
+            write::tree(dir, &files, &keep)
+        }
         None => {
             let stream = output::stream(&rendered);
             let mut stdout = std::io::stdout().lock();
