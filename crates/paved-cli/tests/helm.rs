@@ -76,7 +76,11 @@ fn differences(a: &Value, b: &Value, at: String, out: &mut Vec<String>) {
 }
 
 fn check_charts(case: &str, helm: &Path) {
-    let tree = common::render_tree(case, &[]);
+    // A set of apps brings its own platform file, when it has one.
+    let platform = common::root().join(case).join("platform.yaml");
+    let platform_arg = common::relative(&platform);
+    let args: Vec<&str> = if platform.is_file() { vec!["--platform", &platform_arg] } else { vec![] };
+    let tree = common::render_tree(case, &args);
     let tmp = tempfile::tempdir().expect("tempdir");
     for (path, contents) in &tree {
         let file = tmp.path().join(path);
@@ -94,6 +98,13 @@ fn check_charts(case: &str, helm: &Path) {
         assert!(ok, "{at}: helm lint --strict failed:\n{out}\n{err}");
 
         let name = folder.rsplit('/').nth(1).expect("app folder");
+        // A tag may be a number (CI build ids); a digest must be one.
+        if folder.ends_with("/dev") {
+            let (ok, _, err) = run(helm, &["template", name, chart_arg, "--set", "image.tag=4711"]);
+            assert!(ok, "{at}: a numeric tag was rejected: {err}");
+            let (ok, _, _) = run(helm, &["template", name, chart_arg, "--set", "image.digest=notadigest"]);
+            assert!(!ok, "{at}: a malformed digest was accepted");
+        }
         let (ok, rendered, err) = run(helm, &["template", name, chart_arg]);
         assert!(ok, "{at}: helm template failed:\n{err}");
         let expected = objects(&tree[manifest]);
@@ -127,8 +138,10 @@ fn check_charts(case: &str, helm: &Path) {
         assert!(retagged.contains(":9.9.9-test"), "{at}: the new tag is not in the output");
 
         // Wrongly typed overrides are rejected by values.schema.json.
-        let (ok, _, err) = run(helm, &["template", name, chart_arg, "--set-json", "image.tag=5"]);
-        assert!(!ok && err.contains("image"), "{at}: a number for image.tag was accepted: {err}");
+        let (ok, _, err) = run(helm, &["template", name, chart_arg, "--set-json", "image.repository=5"]);
+        assert!(!ok && err.contains("image"), "{at}: a number for image.repository was accepted: {err}");
+        let (ok, _, err) = run(helm, &["template", name, chart_arg, "--set-json", "resources.cpu=true"]);
+        assert!(!ok && err.contains("cpu"), "{at}: a boolean for resources.cpu was accepted: {err}");
         let values = &tree[&format!("{folder}/chart/values.yaml")];
         if values.lines().any(|l| l.starts_with("replicas:")) {
             let (ok, _, err) = run(helm, &["template", name, chart_arg, "--set", "replicas=abc"]);
@@ -153,6 +166,13 @@ fn charts_are_what_the_manifests_are() {
     for pattern in ["blueprints/*/*/tests/*/app.yaml", "tests/fixtures/*/app.yaml", "examples/*/app.yaml"] {
         let parts: Vec<&str> = pattern.split('/').collect();
         collect(&common::root(), &parts, &mut cases);
+    }
+    // Sets of apps, rendered together: their policies are limited to ports.
+    let sets = common::root().join("tests/sets");
+    for entry in std::fs::read_dir(&sets).into_iter().flatten().flatten() {
+        if entry.path().join("README.md").is_file() {
+            cases.push(common::relative(&entry.path()));
+        }
     }
     cases.sort();
     assert!(cases.len() >= 15, "only {} cases", cases.len());

@@ -55,7 +55,11 @@ pub(crate) fn application(
             "path": path,
             // The chart's values, then what the pipeline promoted (absent
             // until the first promotion).
-            "helm": { "valueFiles": ["values.yaml", format!("../{PROMOTED}")], "ignoreMissingValueFiles": true },
+            "helm": {
+                "releaseName": context.app.name,
+                "valueFiles": ["values.yaml", format!("../{PROMOTED}")],
+                "ignoreMissingValueFiles": true,
+            },
         },
         "destination": { "server": environment.cluster, "namespace": context.app.namespace },
         "syncPolicy": {

@@ -57,6 +57,7 @@ pub(crate) fn chart(objects: &[Object], context: &Context, blueprint: &Blueprint
     let values = Value::Object(values);
     files.insert("values.yaml".into(), values_yaml(&values));
     let mut schema = schema_of(&values);
+    constrain(&mut schema);
     if let Value::Object(map) = &mut schema {
         map.insert("$schema".into(), json!("https://json-schema.org/draft-07/schema#"));
         map.insert("title".into(), json!(format!("values of {}", context.app.name)));
@@ -163,6 +164,29 @@ fn schema_of(value: &Value) -> Value {
             let properties: Map<String, Value> = map.iter().map(|(k, v)| (k.clone(), schema_of(v))).collect();
             let required: Vec<&String> = map.keys().collect();
             json!({ "type": "object", "properties": properties, "required": required, "additionalProperties": false })
+        }
+    }
+}
+
+/// Tighten the schema of the values paved's blueprints use, beyond their
+/// types: a tag may be a number (CI build ids), a digest must be one, counts
+/// are positive, and quantities look like quantities.
+fn constrain(schema: &mut Value) {
+    let quantity = json!({ "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$" });
+    let rules: [(&str, Value); 6] = [
+        (
+            "/properties/image/properties/tag",
+            json!({ "type": ["string", "integer"], "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$|^$" }),
+        ),
+        ("/properties/image/properties/digest", json!({ "type": "string", "pattern": "^(sha256:[a-f0-9]{64})?$" })),
+        ("/properties/image/properties/repository", json!({ "type": "string", "minLength": 1 })),
+        ("/properties/replicas", json!({ "type": "integer", "minimum": 1, "maximum": 1000 })),
+        ("/properties/resources/properties/cpu", quantity.clone()),
+        ("/properties/resources/properties/memory", quantity),
+    ];
+    for (pointer, rule) in rules {
+        if let Some(slot) = schema.pointer_mut(pointer) {
+            *slot = rule;
         }
     }
 }

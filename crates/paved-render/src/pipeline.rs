@@ -40,6 +40,14 @@ pub struct PipelineContext {
     pub templates_repository: String,
     /// The library's pinned ref (`refs/tags/…`).
     pub templates_ref: String,
+    /// The GitOps repository as Azure Repos names it (`project/repository`),
+    /// from the platform's `gitops.repoUrl`; `None` when that is not an Azure
+    /// Repos URL (the library's default applies).
+    pub gitops_repository: Option<String>,
+    /// The GitOps branch (`gitops.revision`).
+    pub gitops_branch: String,
+    /// The rendered tree's folder in the GitOps repository (`gitops.path`).
+    pub gitops_path: String,
 }
 
 /// One environment's deployment stage.
@@ -75,8 +83,19 @@ impl PipelineContext {
             environments,
             templates_repository: platform.pipelines.repository.clone(),
             templates_ref: platform.pipelines.r#ref.clone(),
+            gitops_repository: azure_repos_name(&platform.gitops.repo_url),
+            gitops_branch: platform.gitops.revision.clone(),
+            gitops_path: platform.gitops.path.clone(),
         }
     }
+}
+
+/// `https://dev.azure.com/org/project/_git/repo` → `project/repo`.
+fn azure_repos_name(url: &str) -> Option<String> {
+    let (before, repository) = url.split_once("/_git/")?;
+    let project = before.rsplit('/').next().filter(|p| !p.is_empty())?;
+    let repository = repository.trim_end_matches('/');
+    (!repository.is_empty() && !repository.contains('/')).then(|| format!("{project}/{repository}"))
 }
 
 /// Every blueprint version's pipeline template, compiled once, under the

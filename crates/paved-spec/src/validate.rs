@@ -405,8 +405,20 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
     }
     if let Some((team, _)) = string(app, "team") {
         let check = syntax::dns_label(team, 63).and_then(|()| {
-            // Every environment's namespace for the team must be a valid name too.
+            // Every environment's namespace for the team must be a valid name too,
+            // and so must the Argo CD Application `<team>-<app>-<env>` (a label value).
+            let app_name = string(app, "name").map(|(n, _)| n).unwrap_or_default();
             for env in &platform.environments {
+                let application = format!("{team}-{app_name}-{}", env.name);
+                if application.len() > 63 {
+                    return Err(Problem {
+                        message: format!(
+                            "the Argo CD Application `{application}` would be {} characters long, more than 63",
+                            application.len()
+                        ),
+                        hint: Some("shorten the team or app name".into()),
+                    });
+                }
                 let namespace = env.namespace_for(team);
                 if let Err(p) = syntax::dns_label(&namespace, 63) {
                     return Err(Problem {
@@ -565,6 +577,12 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
                 "a NetworkPolicy can only allow addresses, not host names; call the host's address range as `CIDR:port`, or ask the platform team to enable the `cilium` flavor (which can allow `{host}` by name)"
             )),
         }),
+        syntax::Call::Cidr { cidr, .. } if cidr_prefix(&cidr).is_some_and(|(v6, prefix)| prefix < if v6 { 32 } else { 8 }) => {
+            Err(Problem {
+                message: format!("`{s}` opens a range wider than /8 (IPv4) or /32 (IPv6)"),
+                hint: Some("name the range the dependency lives in; a range this wide can include the cluster's own pods and defeats the default deny".into()),
+            })
+        }
         _ => Ok(()),
     });
     r.each_string(app, "calledBy", |s| syntax::caller(s).map(drop));
@@ -612,6 +630,12 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
         }
     }
     r.out
+}
+
+/// Whether a CIDR is IPv6, and its prefix length.
+fn cidr_prefix(cidr: &str) -> Option<(bool, u8)> {
+    let (address, prefix) = cidr.rsplit_once('/')?;
+    Some((address.contains(':'), prefix.parse().ok()?))
 }
 
 fn key_segment(k: &str) -> Segment {
