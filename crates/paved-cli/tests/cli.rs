@@ -387,3 +387,63 @@ fn what_the_pipeline_promoted_survives_a_new_render() {
     stdout_of(&["render", "examples/", "--out", out_arg, "--env", "dev"]);
     assert!(!promoted.exists());
 }
+
+/// A copy of the catalog to change in a test.
+fn catalog_copy(tmp: &std::path::Path) -> std::path::PathBuf {
+    let catalog = tmp.join("blueprints");
+    copy_dir(&common::root().join("blueprints"), &catalog);
+    catalog
+}
+
+#[test]
+fn published_blueprints_are_immutable() {
+    assert_eq!(exit_code(&["blueprint", "verify"]).0, 0, "the embedded catalog is as published");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let catalog = catalog_copy(tmp.path());
+    let dir = catalog.to_str().expect("utf-8");
+    assert_eq!(exit_code(&["blueprint", "verify", "--blueprints", dir]).0, 0);
+    // Line endings do not count.
+    let pdb = catalog.join("api/1.0.0/templates/pdb.yaml.j2");
+    let text = fs::read_to_string(&pdb).expect("template");
+    fs::write(&pdb, text.replace('\n', "\r\n")).expect("write");
+    assert_eq!(exit_code(&["blueprint", "verify", "--blueprints", dir]).0, 0, "CRLF is the same content");
+    // Anything else does.
+    fs::write(&pdb, text.replace("maxUnavailable: 1", "maxUnavailable: 2")).expect("write");
+    let (code, stderr) = exit_code(&["blueprint", "verify", "--blueprints", dir]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("api@1.0.0 changed after it was published"), "{stderr}");
+}
+
+#[test]
+fn only_published_versions_resolve_and_deprecation_warns() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let catalog = catalog_copy(tmp.path());
+    let dir = catalog.to_str().expect("utf-8");
+    // A version in the making: a folder not in index.yaml.
+    copy_dir(&catalog.join("api/1.0.0"), &catalog.join("api/1.1.0"));
+    let meta = catalog.join("api/1.1.0/blueprint.yaml");
+    fs::write(&meta, fs::read_to_string(&meta).expect("meta").replace("version: 1.0.0", "version: 1.1.0"))
+        .expect("write");
+    let out =
+        paved().args(["render", "examples/payments-api", "-e", "dev", "--blueprints", dir]).output().expect("runs");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("paved.io/blueprint: api@1.0.0"),
+        "api@1 stays on the published 1.0.0"
+    );
+    let list = stdout_of(&["blueprint", "list", "--blueprints", dir]);
+    assert!(list.contains("api        1.1.0     unpublished"), "{list}");
+
+    // Deprecated: still renders, with a warning. Yanked: never chosen again.
+    let index = catalog.join("index.yaml");
+    let text = fs::read_to_string(&index).expect("index");
+    let deprecated = text.replacen("      digest:", "      deprecated: use api@2\n      digest:", 1);
+    fs::write(&index, &deprecated).expect("write");
+    let out =
+        paved().args(["render", "examples/payments-api", "-e", "dev", "--blueprints", dir]).output().expect("runs");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("blueprint api@1.0.0 is deprecated: use api@2"));
+    fs::write(&index, text.replacen("      digest:", "      yanked: true\n      digest:", 1)).expect("write");
+    let (code, stderr) = exit_code(&["render", "examples/payments-api", "--blueprints", dir]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("`api@1.1.0` is not published") || stderr.contains("is yanked"), "{stderr}");
+}

@@ -28,6 +28,7 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
     let files = inputs::read_all(&inputs::discover(&args.paths)?)?;
     let apps = setup.validate_apps(files, args.report.format)?;
     warn_untagged(&apps, &image, &envs);
+    warn_deprecated(&setup, &apps);
     let rendered = render_all(&setup, &apps, &envs, &image)?;
     if args.pipelines {
         for (app, outputs) in apps.iter().zip(pipelines(&setup, &apps)?) {
@@ -83,6 +84,17 @@ fn warn_untagged(apps: &[ValidApp], image: &ImageOverride, envs: &[String]) {
                 app.file.name,
                 untagged.join(", ")
             );
+        }
+    }
+}
+
+/// A deprecated blueprint version still renders, with a warning saying why
+/// and what to use instead.
+fn warn_deprecated(setup: &Setup, apps: &[ValidApp]) {
+    for app in apps {
+        let Ok(blueprint) = setup.catalog.resolve(&app.blueprint) else { continue };
+        if let Some(message) = blueprint.publication.as_ref().and_then(|p| p.deprecated.as_ref()) {
+            eprintln!("warning: {}: blueprint {} is deprecated: {message}", app.file.name, blueprint.id);
         }
     }
 }
