@@ -11,6 +11,7 @@ use paved_yaml::Limits;
 use semver::Version;
 
 use crate::index::{Index, Publication, folder_digest};
+use crate::lock::LockEntry;
 use crate::meta::BlueprintMeta;
 
 /// A catalog file: its path relative to the catalog root (or version folder), and its bytes.
@@ -216,6 +217,54 @@ impl Catalog {
     /// Whether the catalog has an `index.yaml`.
     pub fn has_index(&self) -> bool {
         self.index.is_some()
+    }
+
+    /// The blueprint version with this exact id (`api@1.0.0`).
+    pub fn get(&self, id: &str) -> Option<&Blueprint> {
+        self.iter().find(|b| b.id == id)
+    }
+
+    /// The version an app uses: its locked version when the lock has one that
+    /// still satisfies the pin (and still has the digest it was locked with),
+    /// else the highest version the pin allows.
+    pub fn resolve_locked(&self, wanted: &BlueprintRef, locked: Option<&LockEntry>) -> Result<&Blueprint, Problem> {
+        let Some(entry) = locked else { return self.resolve(wanted) };
+        let Some((name, version)) = entry.blueprint.split_once('@') else { return self.resolve(wanted) };
+        let Ok(version) = Version::parse(version) else { return self.resolve(wanted) };
+        let satisfies = name == wanted.name
+            && version.major == wanted.major
+            && wanted.minor.is_none_or(|m| version.minor == m)
+            && wanted.patch.is_none_or(|p| version.patch == p);
+        if !satisfies {
+            // The pin moved away from the lock (edited by hand or by an upgrade).
+            return self.resolve(wanted);
+        }
+        let Some(blueprint) = self.blueprints.get(name).and_then(|v| v.get(&version)) else {
+            return Err(Problem {
+                message: format!("paved.lock locks `{}`, which is not in the blueprint catalog", entry.blueprint),
+                hint: Some("use the catalog the lock was made with, or move the app with `paved upgrade`".into()),
+            });
+        };
+        if blueprint.digest != entry.digest {
+            return Err(Problem {
+                message: format!("`{}` is not what paved.lock locked: its digest changed", entry.blueprint),
+                hint: Some(format!(
+                    "paved.lock has {}, the catalog {}; a published version must not change",
+                    entry.digest, blueprint.digest
+                )),
+            });
+        }
+        Ok(blueprint)
+    }
+
+    /// What app validation needs to know about a resolved version.
+    pub fn rules_of(blueprint: &Blueprint) -> BlueprintRules {
+        BlueprintRules {
+            id: blueprint.id.clone(),
+            supported: blueprint.meta.fields.supported.clone(),
+            required: blueprint.meta.fields.required.clone(),
+            autoscaling: blueprint.meta.autoscaling,
+        }
     }
 
     /// What app validation needs to know about the version `wanted` resolves to.

@@ -13,6 +13,7 @@
 
 mod catalog;
 pub mod index;
+pub mod lock;
 mod meta;
 
 pub use catalog::{Blueprint, Catalog, CatalogError, TestCase};

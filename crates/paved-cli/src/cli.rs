@@ -26,6 +26,12 @@ pub struct Global {
     /// Also print notes, such as calls to apps outside the rendered set.
     #[arg(long, short = 'v', global = true)]
     pub verbose: bool,
+    /// The lock file recording each app's exact blueprint version (`none`: resolve afresh, write nothing).
+    #[arg(long, global = true, value_name = "FILE", env = "PAVED_LOCK", default_value = "paved.lock")]
+    pub lock: PathBuf,
+    /// Fail instead of changing the lock file.
+    #[arg(long, global = true)]
+    pub locked: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,7 +3,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use paved_blueprint::Catalog;
+use paved_blueprint::lock::{Lock, LockEntry};
+use paved_blueprint::{Blueprint, Catalog};
 use paved_spec::platform::{DEFAULT_PLATFORM, Platform};
 use paved_spec::{Diagnostic, SourceFile, ValidApp};
 
@@ -17,6 +18,12 @@ pub struct Setup {
     pub catalog: Catalog,
     /// Print notes (`--verbose`).
     pub verbose: bool,
+    /// Where the lock file is (`None`: `--lock none`).
+    lock_path: Option<PathBuf>,
+    /// The lock as read.
+    lock: Lock,
+    /// `--locked`: the lock must not change.
+    locked: bool,
 }
 
 impl Setup {
@@ -34,14 +41,24 @@ impl Setup {
             None => Catalog::embedded(),
         }
         .map_err(|e| Failure::Error(format!("blueprint catalog: {e}")))?;
-        Ok(Setup { platform, catalog, verbose: global.verbose })
+        let lock_path = (global.lock.as_os_str() != "none").then(|| global.lock.clone());
+        let lock = match &lock_path {
+            Some(path) if path.is_file() => {
+                let text = fs_err::read_to_string(path)?;
+                Lock::parse(&text).map_err(|e| Failure::Error(format!("{}: {e}", path.display())))?
+            }
+            _ => Lock::default(),
+        };
+        Ok(Setup { platform, catalog, verbose: global.verbose, lock_path, lock, locked: global.locked })
     }
 
     /// Validate every app file; all problems of all files are reported at once.
     pub fn validate_apps(&self, files: Vec<SourceFile>, format: Format) -> Result<Vec<ValidApp>, Failure> {
         let mut apps = Vec::new();
         let mut problems: Vec<Diagnostic> = Vec::new();
-        let resolve = |r: &paved_spec::syntax::BlueprintRef| self.catalog.rules(r);
+        let resolve = |r: &paved_spec::syntax::BlueprintRef, id: &str| {
+            self.catalog.resolve_locked(r, self.lock.apps.get(id)).map(Catalog::rules_of)
+        };
         for file in files {
             match paved_spec::validate_app(file, &self.platform, &resolve) {
                 Ok(app) => apps.push(app),
@@ -80,6 +97,51 @@ impl Setup {
             report::print(&problems, format);
             Err(Failure::Findings)
         }
+    }
+}
+
+impl Setup {
+    /// The exact blueprint version a valid app renders with.
+    pub fn blueprint_of(&self, app: &ValidApp) -> Result<&Blueprint, Failure> {
+        self.catalog
+            .get(&app.blueprint_id)
+            .ok_or_else(|| Failure::Error(format!("{}: `{}` is not in the catalog", app.file.name, app.blueprint_id)))
+    }
+
+    /// Record each app's exact version in the lock file: new apps and changed
+    /// pins are resolved and written; with `--locked`, any change is an error.
+    pub fn update_lock(&self, apps: &[ValidApp]) -> Result<(), Failure> {
+        let Some(path) = &self.lock_path else { return Ok(()) };
+        let mut lock = self.lock.clone();
+        let mut changes = Vec::new();
+        for app in apps {
+            let blueprint = self.blueprint_of(app)?;
+            let id = format!("{}/{}", app.app.team, app.app.name);
+            let entry = LockEntry { blueprint: blueprint.id.clone(), digest: blueprint.digest.clone() };
+            if lock.apps.get(&id) != Some(&entry) {
+                let before = lock.apps.get(&id).map(|e| e.blueprint.clone());
+                changes.push(match before {
+                    Some(before) => format!("{id}: {before} → {}", entry.blueprint),
+                    None => format!("{id}: {}", entry.blueprint),
+                });
+                lock.apps.insert(id, entry);
+            }
+        }
+        if changes.is_empty() {
+            return Ok(());
+        }
+        if self.locked {
+            for change in &changes {
+                eprintln!("error: {} would change: {change}", path.display());
+            }
+            eprintln!("\nhelp: run without `--locked` to update the lock, and commit it");
+            return Err(Failure::Findings);
+        }
+        crate::write::file(path, &lock.to_text())?;
+        for change in &changes {
+            eprintln!("locked {change} in {}", path.display());
+        }
+        Ok(())
     }
 }
 

@@ -447,3 +447,58 @@ fn only_published_versions_resolve_and_deprecation_warns() {
     assert_eq!(code, 1);
     assert!(stderr.contains("`api@1.1.0` is not published") || stderr.contains("is yanked"), "{stderr}");
 }
+
+#[test]
+fn the_lock_file_records_and_holds_exact_versions() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let lock = tmp.path().join("paved.lock");
+    let lock_arg = lock.to_str().expect("utf-8");
+    // A missing entry is resolved and written; --locked then passes.
+    let (code, _) = exit_code(&["render", "examples/ledger-db", "--lock", lock_arg]);
+    assert_eq!(code, 0);
+    let text = fs::read_to_string(&lock).expect("written");
+    assert!(text.contains("payments/ledger-db:\n    blueprint: stateful@1.0.0\n    digest: sha256:"), "{text}");
+    assert_eq!(exit_code(&["render", "examples/ledger-db", "--lock", lock_arg, "--locked"]).0, 0);
+    // A new app would change the lock: --locked fails and writes nothing.
+    let (code, stderr) = exit_code(&["render", "examples/", "--lock", lock_arg, "--locked"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("would change: payments/payments-api: api@1.0.0"), "{stderr}");
+    assert_eq!(fs::read_to_string(&lock).expect("unchanged"), text);
+
+    // A newer published version does not move a locked app.
+    let catalog = catalog_copy(tmp.path());
+    let dir = catalog.to_str().expect("utf-8");
+    copy_dir(&catalog.join("stateful/1.0.0"), &catalog.join("stateful/1.1.0"));
+    let meta = catalog.join("stateful/1.1.0/blueprint.yaml");
+    fs::write(&meta, fs::read_to_string(&meta).expect("meta").replace("version: 1.0.0", "version: 1.1.0"))
+        .expect("write");
+    let listed = stdout_of(&["blueprint", "list", "--blueprints", dir]);
+    let digest = listed
+        .lines()
+        .find(|l| l.starts_with("stateful   1.1.0"))
+        .and_then(|l| l.split_whitespace().last())
+        .expect("digest");
+    let index = catalog.join("index.yaml");
+    let mut lines: Vec<String> = fs::read_to_string(&index).expect("index").lines().map(str::to_owned).collect();
+    let at = lines.iter().position(|l| l == "  stateful:").expect("stateful in the index") + 3;
+    lines.insert(at, format!("    1.1.0:\n      digest: {digest}"));
+    fs::write(&index, lines.join("\n") + "\n").expect("write");
+    assert_eq!(
+        exit_code(&["blueprint", "verify", "--blueprints", dir]).0,
+        0,
+        "{}",
+        fs::read_to_string(&index).unwrap_or_default()
+    );
+    let locked = stdout_of(&["render", "examples/ledger-db", "-e", "dev", "--blueprints", dir, "--lock", lock_arg]);
+    assert!(locked.contains("paved.io/blueprint: stateful@1.0.0"), "the lock holds 1.0.0");
+    let fresh = stdout_of(&["render", "examples/ledger-db", "-e", "dev", "--blueprints", dir, "--lock", "none"]);
+    assert!(fresh.contains("paved.io/blueprint: stateful@1.1.0"), "without a lock, the newest published version");
+
+    // A locked version whose folder changed is an error.
+    let template = catalog.join("stateful/1.0.0/templates/pdb.yaml.j2");
+    fs::write(&template, fs::read_to_string(&template).expect("t").replace("maxUnavailable: 1", "maxUnavailable: 2"))
+        .expect("w");
+    let (code, stderr) = exit_code(&["render", "examples/ledger-db", "--blueprints", dir, "--lock", lock_arg]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("`stateful@1.0.0` is not what paved.lock locked"), "{stderr}");
+}

@@ -38,6 +38,8 @@ pub struct ValidApp {
     /// The file as written.
     pub app: AppFile,
     pub blueprint: BlueprintRef,
+    /// The exact blueprint version the app renders with (`api@1.0.0`).
+    pub blueprint_id: String,
     /// Where the app's `name` value is, for problems about the app as a whole.
     pub name_span: Span,
     /// The file as read, with positions (for problems found across apps).
@@ -47,11 +49,12 @@ pub struct ValidApp {
     pub environments: Vec<(String, AppFile)>,
 }
 
-/// Load and check an app file. `resolve` looks the blueprint up in the catalog.
+/// Load and check an app file. `resolve` looks the blueprint up in the
+/// catalog (given the pin and the app's `team/name`, for its lock entry).
 pub fn validate_app(
     file: SourceFile,
     platform: &Platform,
-    resolve: &dyn Fn(&BlueprintRef) -> Result<BlueprintRules, Problem>,
+    resolve: &dyn Fn(&BlueprintRef, &str) -> Result<BlueprintRules, Problem>,
 ) -> Result<ValidApp, Vec<Diagnostic>> {
     let file = Arc::new(file);
     let (root, soft) = load(&file, "an app file is a mapping with at least `name`, `team`, `blueprint` and `image`")?;
@@ -82,7 +85,12 @@ pub fn validate_app(
     if let Some((text, _)) = string(&root, "blueprint") {
         match syntax::blueprint_ref(text) {
             Ok(r) => {
-                match resolve(&r) {
+                let id = format!(
+                    "{}/{}",
+                    string(&root, "team").map(|(t, _)| t).unwrap_or_default(),
+                    string(&root, "name").map(|(n, _)| n).unwrap_or_default()
+                );
+                match resolve(&r, &id) {
                     Ok(found) => rules = Some(found),
                     Err(p) => add(&root, vec![problem(key("blueprint"), p)]),
                 }
@@ -177,6 +185,7 @@ pub fn validate_app(
         return Err(into_diagnostics(SchemaKind::App, &file, &root, findings, soft));
     }
     let typed = |node: &Node| serde_json::from_value::<AppFile>(node.to_json());
+    let blueprint_id = rules.as_ref().map(|r| r.id.clone()).unwrap_or_default();
     let (app, blueprint) = match (typed(&root), blueprint) {
         (Ok(app), Some(blueprint)) => (app, blueprint),
         (Err(e), _) => return Err(vec![internal(&file, e.to_string())]),
@@ -190,7 +199,7 @@ pub fn validate_app(
         }
     }
     let name_span = root.get("name").map(|n| n.span).unwrap_or_default();
-    Ok(ValidApp { file, app, blueprint, name_span, root, environments })
+    Ok(ValidApp { file, app, blueprint, blueprint_id, name_span, root, environments })
 }
 
 /// Load and check a platform file.

@@ -23,6 +23,7 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
     let setup = Setup::load(global, args.report.format)?;
     let paths = inputs::discover(&args.paths)?;
     let apps = setup.validate_apps(inputs::read_all(&paths)?, args.report.format)?;
+    setup.update_lock(&apps)?;
     let per_app = pipelines(&setup, &apps)?;
     let mut stale = 0;
 

@@ -2,9 +2,9 @@
 
 use paved_render::graph::{self, GraphApp};
 
+use crate::Outcome;
 use crate::cli::{Format, Global, GraphArgs, GraphFormat};
 use crate::inputs::{self, Setup};
-use crate::{Failure, Outcome};
 
 pub fn run(global: &Global, args: GraphArgs) -> Outcome {
     let setup = Setup::load(global, Format::Human)?;
@@ -12,7 +12,7 @@ pub fn run(global: &Global, args: GraphArgs) -> Outcome {
     let apps = setup.validate_apps(files, Format::Human)?;
     let mut nodes = Vec::new();
     for app in &apps {
-        let blueprint = setup.catalog.resolve(&app.blueprint).map_err(|p| Failure::Error(p.message))?;
+        let blueprint = setup.blueprint_of(app)?;
         nodes.push(GraphApp { app: &app.app, blueprint: &blueprint.meta.name });
     }
     let text = match args.format {

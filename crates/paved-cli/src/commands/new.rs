@@ -52,7 +52,7 @@ pub fn run(global: &Global, args: NewArgs) -> Outcome {
     }
     // What we write must pass our own checks.
     let file = SourceFile { name: path.to_string_lossy().into_owned(), text: text.clone() };
-    let resolve = |r: &BlueprintRef| setup.catalog.rules(r);
+    let resolve = |r: &BlueprintRef, _: &str| setup.catalog.rules(r);
     let valid = match paved_spec::validate_app(file, &setup.platform, &resolve) {
         Ok(valid) => valid,
         Err(diagnostics) => {

@@ -27,6 +27,7 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
     let envs = chosen_environments(&setup.platform, &args.envs)?;
     let files = inputs::read_all(&inputs::discover(&args.paths)?)?;
     let apps = setup.validate_apps(files, args.report.format)?;
+    setup.update_lock(&apps)?;
     warn_untagged(&apps, &image, &envs);
     warn_deprecated(&setup, &apps);
     let rendered = render_all(&setup, &apps, &envs, &image)?;
@@ -92,7 +93,7 @@ fn warn_untagged(apps: &[ValidApp], image: &ImageOverride, envs: &[String]) {
 /// and what to use instead.
 fn warn_deprecated(setup: &Setup, apps: &[ValidApp]) {
     for app in apps {
-        let Ok(blueprint) = setup.catalog.resolve(&app.blueprint) else { continue };
+        let Ok(blueprint) = setup.blueprint_of(app) else { continue };
         if let Some(message) = blueprint.publication.as_ref().and_then(|p| p.deprecated.as_ref()) {
             eprintln!("warning: {}: blueprint {} is deprecated: {message}", app.file.name, blueprint.id);
         }
@@ -134,7 +135,7 @@ pub fn pipelines(setup: &Setup, apps: &[ValidApp]) -> Result<Vec<AppOutputs>, Fa
     let engine = Engine::new(&setup.catalog);
     apps.iter()
         .map(|app| {
-            let blueprint = setup.catalog.resolve(&app.blueprint).map_err(|p| Failure::Error(p.message))?;
+            let blueprint = setup.blueprint_of(app)?;
             let pipeline = engine
                 .render_pipeline(&app.app, &setup.platform, blueprint)
                 .map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
@@ -157,7 +158,7 @@ pub fn render_all(
     for env in envs {
         let Some(environment) = setup.platform.environment(env) else { continue };
         for app in apps {
-            let blueprint = setup.catalog.resolve(&app.blueprint).map_err(|p| Failure::Error(p.message))?;
+            let blueprint = setup.blueprint_of(app)?;
             let Some((_, effective)) = app.environments.iter().find(|(name, _)| name == env) else { continue };
             let input = Input {
                 app: effective,

@@ -19,7 +19,9 @@ pub fn root() -> PathBuf {
 /// The paved binary, run from the repository root, without colour.
 pub fn paved() -> Command {
     let mut cmd = Command::cargo_bin("paved").expect("paved binary");
-    cmd.current_dir(root()).env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+    // No lock file unless a test asks for one: tests run in parallel from the
+    // repository root and must not write paved.lock there.
+    cmd.current_dir(root()).env("NO_COLOR", "1").env("PAVED_LOCK", "none").env_remove("CLICOLOR_FORCE");
     cmd
 }
 
