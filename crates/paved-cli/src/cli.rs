@@ -42,6 +42,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Fail when committed output is stale: each app's azure-pipelines.yml, and the tree in --out.
     Check(CheckArgs),
+    /// What a change does to rendered output: this working tree against a git revision, object by object.
+    Diff(DiffArgs),
     /// Write a new app file.
     New(NewArgs),
     /// Draw the call graph of apps: calls, external hosts and ingress.
@@ -87,6 +89,34 @@ pub struct ValidateArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// App files, or directories searched for `app.yaml`. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// The git revision to compare with (`origin/main`, a commit).
+    #[arg(long, value_name = "REV")]
+    pub base: String,
+    /// Only these environments (repeatable). Default: every environment.
+    #[arg(long = "env", short = 'e', value_name = "ENV")]
+    pub envs: Vec<String>,
+    /// How to print the differences.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit 1 when there are differences.
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For a terminal.
+    Text,
+    /// For a pull-request comment.
+    Markdown,
+    /// For machines.
+    Json,
 }
 
 #[derive(Debug, Args)]

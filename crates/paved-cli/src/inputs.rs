@@ -101,6 +101,32 @@ impl Setup {
 }
 
 impl Setup {
+    /// The same catalog and options with another platform file and lock, as
+    /// they were at a git revision (`paved diff --base`). Nothing is written.
+    pub fn at_revision(&self, platform: SourceFile, lock: Option<&str>, format: Format) -> Result<Setup, Failure> {
+        let platform = paved_spec::validate_platform(platform).map_err(|diagnostics| {
+            report::print(&diagnostics, format);
+            Failure::Findings
+        })?;
+        let lock = match lock {
+            Some(text) => Lock::parse(text).map_err(|e| Failure::Error(format!("paved.lock at the base: {e}")))?,
+            None => Lock::default(),
+        };
+        Ok(Setup {
+            platform,
+            catalog: self.catalog.clone(),
+            verbose: self.verbose,
+            lock_path: None,
+            lock,
+            locked: false,
+        })
+    }
+
+    /// Where the lock file is, when there is one.
+    pub fn lock_path(&self) -> Option<&Path> {
+        self.lock_path.as_deref()
+    }
+
     /// The exact blueprint version a valid app renders with.
     pub fn blueprint_of(&self, app: &ValidApp) -> Result<&Blueprint, Failure> {
         self.catalog

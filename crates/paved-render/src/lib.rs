@@ -16,6 +16,7 @@
 pub mod argocd;
 pub mod chart;
 pub mod context;
+pub mod diff;
 mod engine;
 pub mod graph;
 mod netpol;

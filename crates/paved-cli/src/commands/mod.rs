@@ -2,6 +2,7 @@
 
 mod blueprint;
 mod check;
+mod diff;
 mod explain;
 mod graph;
 mod new;
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Render(args) => render::run(&cli.global, args),
         Command::Validate(args) => validate::run(&cli.global, args),
         Command::Check(args) => check::run(&cli.global, args),
+        Command::Diff(args) => diff::run(&cli.global, args),
         Command::New(args) => new::run(&cli.global, args),
         Command::Graph(args) => graph::run(&cli.global, args),
         Command::Blueprint(command) => blueprint::run(&cli.global, command),

@@ -1,0 +1,115 @@
+//! `paved diff --base REV`: the working tree's rendered output against what
+//! the same apps rendered at a git revision (app files, platform file and lock
+//! read from git), object by object.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use paved_render::ImageOverride;
+use paved_render::diff::{self, ObjectChange};
+use paved_spec::SourceFile;
+use paved_spec::platform::DEFAULT_PLATFORM;
+
+use crate::cli::{DiffArgs, DiffFormat, Format, Global};
+use crate::commands::render::{chosen_environments, render_all};
+use crate::inputs::{self, Setup};
+use crate::{Failure, Outcome};
+
+pub fn run(global: &Global, args: DiffArgs) -> Outcome {
+    let setup = Setup::load(global, Format::Human)?;
+    let envs = chosen_environments(&setup.platform, &args.envs)?;
+
+    // Now: the working tree.
+    let apps = setup.validate_apps(inputs::read_all(&inputs::discover(&args.paths)?)?, Format::Human)?;
+    let after = render_all(&setup, &apps, &envs, &ImageOverride::default())?;
+
+    // Then: the same paths at the base revision.
+    let git = Git { rev: args.base.clone() };
+    git.verify()?;
+    let platform = match &global.platform {
+        Some(path) => git
+            .read(path)?
+            .unwrap_or(SourceFile { name: "<embedded platform.yaml>".into(), text: DEFAULT_PLATFORM.into() }),
+        None => SourceFile { name: "<embedded platform.yaml>".into(), text: DEFAULT_PLATFORM.into() },
+    };
+    let lock = match setup.lock_path() {
+        Some(path) => git.read(path)?.map(|f| f.text),
+        None => None,
+    };
+    let base_setup = setup.at_revision(platform, lock.as_deref(), Format::Human)?;
+    let mut base_files = Vec::new();
+    for path in git.app_files(&args.paths)? {
+        if let Some(file) = git.read(&path)? {
+            base_files.push(file);
+        }
+    }
+    let base_apps = base_setup.validate_apps(base_files, Format::Human)?;
+    let base_envs: Vec<String> =
+        envs.iter().filter(|e| base_setup.platform.environment(e).is_some()).cloned().collect();
+    let before = render_all(&base_setup, &base_apps, &base_envs, &ImageOverride::default())?;
+
+    let changes: Vec<ObjectChange> = diff::diff(&before, &after);
+    let text = match args.format {
+        DiffFormat::Text => diff::text(&changes),
+        DiffFormat::Markdown => diff::markdown(&changes),
+        DiffFormat::Json => diff::json(&changes),
+    };
+    print!("{text}");
+    match args.exit_code && !changes.is_empty() {
+        true => Err(Failure::Findings),
+        false => Ok(()),
+    }
+}
+
+/// Reading files as they were at a revision, with the `git` command.
+struct Git {
+    rev: String,
+}
+
+impl Git {
+    fn run(&self, args: &[&str]) -> Result<std::process::Output, Failure> {
+        Command::new("git").args(args).output().map_err(|e| Failure::Error(format!("cannot run git: {e}")))
+    }
+
+    fn verify(&self) -> Result<(), Failure> {
+        let out = self.run(&["rev-parse", "--verify", "--quiet", &format!("{}^{{commit}}", self.rev)])?;
+        match out.status.success() {
+            true => Ok(()),
+            false => Err(Failure::Error(format!("--base: `{}` is not a commit in this git repository", self.rev))),
+        }
+    }
+
+    /// A file at the revision (path relative to the working directory), or
+    /// `None` when it did not exist there.
+    fn read(&self, path: &Path) -> Result<Option<SourceFile>, Failure> {
+        let relative = format!("./{}", path.to_string_lossy().trim_start_matches("./"));
+        let out = self.run(&["show", &format!("{}:{relative}", self.rev)])?;
+        if !out.status.success() {
+            return Ok(None);
+        }
+        let text = String::from_utf8(out.stdout)
+            .map_err(|_| Failure::Error(format!("{}:{}: not UTF-8 text", self.rev, path.display())))?;
+        Ok(Some(SourceFile { name: format!("{}:{}", self.rev, path.to_string_lossy()), text }))
+    }
+
+    /// The `app.yaml` files under `paths` at the revision.
+    fn app_files(&self, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+        let default = [PathBuf::from(".")];
+        let paths = if paths.is_empty() { &default[..] } else { paths };
+        let mut args = vec!["ls-tree".to_owned(), "-r".into(), "--name-only".into(), self.rev.clone(), "--".into()];
+        args.extend(paths.iter().map(|p| p.to_string_lossy().into_owned()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = self.run(&args)?;
+        if !out.status.success() {
+            return Err(Failure::Error(format!("git ls-tree failed: {}", String::from_utf8_lossy(&out.stderr).trim())));
+        }
+        let mut files: Vec<PathBuf> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.rsplit('/').next() == Some("app.yaml"))
+            .map(PathBuf::from)
+            .collect();
+        files.sort();
+        files.dedup();
+        Ok(files)
+    }
+}

@@ -1,0 +1,236 @@
+//! Object-aware diffs of rendered output, for pull requests.
+//!
+//! Two renders (of two revisions, or two blueprint versions) are compared
+//! object by object, keyed by app, environment, kind, namespace and name:
+//! objects are added, removed or changed; a changed object lists the fields
+//! that changed (JSON pointers, with before and after) and the unified text
+//! hunks of its YAML. Text is for terminals, Markdown for pull-request
+//! comments (a summary table, details collapsed), JSON for machines.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+use similar::TextDiff;
+
+use crate::output::Rendered;
+
+/// Where an object sits: app, environment, kind, namespace, name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ObjectKey {
+    /// `team/app`.
+    pub app: String,
+    /// The environment.
+    pub environment: String,
+    /// The object's kind.
+    pub kind: String,
+    /// The object's namespace (empty when cluster-scoped).
+    pub namespace: String,
+    /// The object's name.
+    pub name: String,
+}
+
+/// What happened to one object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObjectChange {
+    /// Which object.
+    #[serde(flatten)]
+    pub key: ObjectKey,
+    /// `added`, `removed` or `changed`.
+    pub change: &'static str,
+    /// For a changed object: each changed field.
+    pub fields: Vec<FieldChange>,
+    /// The unified diff of the object's YAML (for `added` and `removed`, the whole object).
+    #[serde(skip)]
+    pub hunks: String,
+}
+
+/// One changed field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    /// A JSON pointer into the object.
+    pub path: String,
+    /// The value before (`null` when absent).
+    pub before: Value,
+    /// The value after (`null` when absent).
+    pub after: Value,
+}
+
+/// Every object of a render, by key, as data.
+fn index(rendered: &[Rendered]) -> BTreeMap<ObjectKey, &Value> {
+    let mut objects = BTreeMap::new();
+    for r in rendered {
+        for object in r.objects.iter().chain([&r.application]) {
+            let key = ObjectKey {
+                app: format!("{}/{}", r.team, r.app),
+                environment: r.environment.clone(),
+                kind: object.kind().to_owned(),
+                namespace: object.namespace().to_owned(),
+                name: object.name().to_owned(),
+            };
+            objects.insert(key, &object.value);
+        }
+    }
+    objects
+}
+
+/// The changes from `before` to `after`, sorted by key.
+pub fn diff(before: &[Rendered], after: &[Rendered]) -> Vec<ObjectChange> {
+    let (old, new) = (index(before), index(after));
+    let mut keys: Vec<&ObjectKey> = old.keys().chain(new.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut changes = Vec::new();
+    for key in keys {
+        let (a, b) = (old.get(key).copied(), new.get(key).copied());
+        let change = match (a, b) {
+            (Some(a), Some(b)) if a == b => continue,
+            (Some(_), Some(_)) => "changed",
+            (None, Some(_)) => "added",
+            (Some(_), None) => "removed",
+            (None, None) => continue,
+        };
+        let mut fields = Vec::new();
+        if let (Some(a), Some(b)) = (a, b) {
+            field_changes(a, b, String::new(), &mut fields);
+        }
+        let text = |v: Option<&Value>| v.map(paved_yaml::emit).unwrap_or_default();
+        let (a_text, b_text) = (text(a), text(b));
+        let hunks = TextDiff::from_lines(&a_text, &b_text).unified_diff().context_radius(3).to_string();
+        changes.push(ObjectChange { key: key.clone(), change, fields, hunks });
+    }
+    changes
+}
+
+fn field_changes(a: &Value, b: &Value, at: String, out: &mut Vec<FieldChange>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                let escaped = key.replace('~', "~0").replace('/', "~1");
+                let (p, q) = (x.get(key).unwrap_or(&Value::Null), y.get(key).unwrap_or(&Value::Null));
+                field_changes(p, q, format!("{at}/{escaped}"), out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                field_changes(p, q, format!("{at}/{i}"), out);
+            }
+        }
+        _ if a != b => out.push(FieldChange { path: at, before: a.clone(), after: b.clone() }),
+        _ => {}
+    }
+}
+
+fn short(value: &Value) -> String {
+    let text = match value {
+        Value::Null => "(absent)".to_owned(),
+        Value::String(s) => format!("{s:?}"),
+        other => other.to_string(),
+    };
+    match text.chars().count() > 80 {
+        true => format!("{}…", text.chars().take(80).collect::<String>()),
+        false => text,
+    }
+}
+
+fn sign(change: &str) -> char {
+    match change {
+        "added" => '+',
+        "removed" => '-',
+        _ => '~',
+    }
+}
+
+/// For a terminal: per app and environment, each object, its fields and hunks.
+pub fn text(changes: &[ObjectChange]) -> String {
+    let mut out = String::new();
+    let mut current = (String::new(), String::new());
+    for c in changes {
+        let group = (c.key.app.clone(), c.key.environment.clone());
+        if group != current {
+            out.push_str(&format!("{} ({})\n", group.0, group.1));
+            current = group;
+        }
+        out.push_str(&format!("  {} {} {}/{}\n", sign(c.change), c.key.kind, c.key.namespace, c.key.name));
+        for f in &c.fields {
+            out.push_str(&format!("      {}: {} → {}\n", f.path, short(&f.before), short(&f.after)));
+        }
+        for line in c.hunks.lines() {
+            out.push_str(&format!("    {line}\n"));
+        }
+    }
+    out.push_str(&summary(changes));
+    out.push('\n');
+    out
+}
+
+fn summary(changes: &[ObjectChange]) -> String {
+    if changes.is_empty() {
+        return "no differences".to_owned();
+    }
+    let count = |kind: &str| changes.iter().filter(|c| c.change == kind).count();
+    let mut groups: Vec<(&str, &str)> =
+        changes.iter().map(|c| (c.key.app.as_str(), c.key.environment.as_str())).collect();
+    groups.dedup();
+    let places = match groups.len() {
+        1 => "1 app environment".to_owned(),
+        n => format!("{n} app environments"),
+    };
+    format!("{} changed, {} added, {} removed objects in {places}", count("changed"), count("added"), count("removed"))
+}
+
+/// For a pull-request comment: a summary table, then each object's diff in a
+/// collapsed section.
+pub fn markdown(changes: &[ObjectChange]) -> String {
+    let mut out = String::from("### paved diff\n\n");
+    if changes.is_empty() {
+        out.push_str("No differences in rendered output.\n");
+        return out;
+    }
+    out.push_str(&format!("{}.\n\n", summary(changes)));
+    out.push_str("| app | environment | added | removed | changed |\n|---|---|---:|---:|---:|\n");
+    let mut rows: BTreeMap<(&str, &str), [usize; 3]> = BTreeMap::new();
+    for c in changes {
+        let row = rows.entry((c.key.app.as_str(), c.key.environment.as_str())).or_default();
+        row[match c.change {
+            "added" => 0,
+            "removed" => 1,
+            _ => 2,
+        }] += 1;
+    }
+    for ((app, env), [added, removed, changed]) in &rows {
+        out.push_str(&format!("| `{app}` | {env} | {added} | {removed} | {changed} |\n"));
+    }
+    for c in changes {
+        out.push_str(&format!(
+            "\n<details><summary>{} <code>{}</code> ({}): {} <code>{}</code></summary>\n\n",
+            sign(c.change),
+            c.key.app,
+            c.key.environment,
+            c.key.kind,
+            c.key.name
+        ));
+        if !c.fields.is_empty() {
+            out.push_str("| field | before | after |\n|---|---|---|\n");
+            for f in &c.fields {
+                let cell = |v: &Value| short(v).replace('|', "\\|");
+                out.push_str(&format!("| `{}` | {} | {} |\n", f.path, cell(&f.before), cell(&f.after)));
+            }
+            out.push('\n');
+        }
+        // A fence longer than any run of backticks in the diff.
+        let fence = "`".repeat(c.hunks.split(|ch| ch != '`').map(str::len).max().unwrap_or(0).max(2) + 1);
+        out.push_str(&format!("{fence}diff\n{}{fence}\n\n</details>\n", c.hunks));
+    }
+    out
+}
+
+/// For machines.
+pub fn json(changes: &[ObjectChange]) -> String {
+    let mut text = serde_json::to_string_pretty(changes).unwrap_or_default();
+    text.push('\n');
+    text
+}
