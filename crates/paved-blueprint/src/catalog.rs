@@ -214,6 +214,11 @@ impl Catalog {
         Some(lines[..end].join("\n").trim_end().to_owned())
     }
 
+    /// The catalog's `index.yaml`, when it has one.
+    pub fn index(&self) -> Option<&Index> {
+        self.index.as_ref()
+    }
+
     /// Whether the catalog has an `index.yaml`.
     pub fn has_index(&self) -> bool {
         self.index.is_some()

@@ -37,6 +37,17 @@ pub struct Publication {
     pub yanked: bool,
 }
 
+impl Index {
+    /// The file's text: a header, then every version, sorted.
+    pub fn to_text(&self) -> String {
+        let mut text = String::from(
+            "# Published blueprint versions: the sha256 of each version's folder when it was\n# published (paved blueprint verify recomputes them; CI runs it), and whether a\n# version is deprecated or yanked. Written by `paved blueprint publish`,\n# `deprecate` and `yank`. A published folder never changes: fixes and features\n# go into a new version.\n",
+        );
+        paved_yaml::emit_to(&serde_json::to_value(self).unwrap_or_default(), &mut text);
+        text
+    }
+}
+
 /// The digest of a version folder's files (paths relative to the folder).
 pub fn folder_digest(files: &[(String, Vec<u8>)]) -> String {
     let mut sorted: Vec<&(String, Vec<u8>)> = files.iter().collect();

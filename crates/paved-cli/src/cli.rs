@@ -15,7 +15,7 @@ pub struct Cli {
 }
 
 /// Options every command takes.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct Global {
     /// The platform file (environments, registries, ...). Default: the embedded example organisation.
     #[arg(long, global = true, value_name = "FILE")]
@@ -48,6 +48,8 @@ pub enum Command {
     New(NewArgs),
     /// Draw the call graph of apps: calls, external hosts and ingress.
     Graph(GraphArgs),
+    /// Move apps to the newest blueprint version their pins allow, showing what changes.
+    Upgrade(UpgradeArgs),
     /// Work with the blueprint catalog.
     #[command(subcommand)]
     Blueprint(BlueprintCommand),
@@ -89,6 +91,15 @@ pub struct ValidateArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// App files, or directories searched for `app.yaml`. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Show what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -158,6 +169,61 @@ pub enum BlueprintCommand {
     },
     /// Fail when a published version's folder changed since it was published.
     Verify,
+    /// Start a new version by copying an existing one (in the catalog folder).
+    New {
+        /// The blueprint's name.
+        name: String,
+        /// The version to copy.
+        #[arg(long)]
+        from: String,
+        /// The new version.
+        #[arg(long)]
+        version: String,
+    },
+    /// Publish a version: check it, then record its digest in index.yaml.
+    Publish {
+        /// `NAME@VERSION`.
+        blueprint: String,
+    },
+    /// Mark a published version deprecated: renders warn with the message.
+    Deprecate {
+        /// `NAME@VERSION`.
+        blueprint: String,
+        /// Why, and what to use instead.
+        #[arg(long)]
+        message: String,
+    },
+    /// Yank a published version: it is never chosen for a new resolution again.
+    Yank {
+        /// `NAME@VERSION`.
+        blueprint: String,
+    },
+    /// Render a version's own test cases with that version (whatever their pins say).
+    Render {
+        /// `NAME@VERSION`.
+        blueprint: String,
+        /// Only this test case.
+        #[arg(long)]
+        case: Option<String>,
+        /// Write the file tree to DIR (default: one YAML stream on stdout).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// What moving from one version to another does to rendered output.
+    Diff {
+        /// `NAME@VERSION` to compare from.
+        from: String,
+        /// `NAME@VERSION` to compare to.
+        to: String,
+        /// Apps to render (default: the `from` version's own test cases).
+        apps: Vec<PathBuf>,
+        /// How to print the differences.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit 1 when there are differences.
+        #[arg(long)]
+        exit_code: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -420,32 +420,32 @@ fn only_published_versions_resolve_and_deprecation_warns() {
     let catalog = catalog_copy(tmp.path());
     let dir = catalog.to_str().expect("utf-8");
     // A version in the making: a folder not in index.yaml.
-    copy_dir(&catalog.join("api/1.0.0"), &catalog.join("api/1.1.0"));
-    let meta = catalog.join("api/1.1.0/blueprint.yaml");
-    fs::write(&meta, fs::read_to_string(&meta).expect("meta").replace("version: 1.0.0", "version: 1.1.0"))
+    copy_dir(&catalog.join("api/1.1.0"), &catalog.join("api/1.2.0"));
+    let meta = catalog.join("api/1.2.0/blueprint.yaml");
+    fs::write(&meta, fs::read_to_string(&meta).expect("meta").replace("version: 1.1.0", "version: 1.2.0"))
         .expect("write");
     let out =
         paved().args(["render", "examples/payments-api", "-e", "dev", "--blueprints", dir]).output().expect("runs");
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("paved.io/blueprint: api@1.0.0"),
-        "api@1 stays on the published 1.0.0"
+        String::from_utf8_lossy(&out.stdout).contains("paved.io/blueprint: api@1.1.0"),
+        "api@1 stays on the published 1.1.0"
     );
     let list = stdout_of(&["blueprint", "list", "--blueprints", dir]);
-    assert!(list.contains("api        1.1.0     unpublished"), "{list}");
+    assert!(list.contains("api        1.2.0     unpublished"), "{list}");
 
     // Deprecated: still renders, with a warning. Yanked: never chosen again.
     let index = catalog.join("index.yaml");
     let text = fs::read_to_string(&index).expect("index");
-    let deprecated = text.replacen("      digest:", "      deprecated: use api@2\n      digest:", 1);
+    let deprecated = text.replace("      digest:", "      deprecated: use api@2\n      digest:");
     fs::write(&index, &deprecated).expect("write");
     let out =
         paved().args(["render", "examples/payments-api", "-e", "dev", "--blueprints", dir]).output().expect("runs");
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("blueprint api@1.0.0 is deprecated: use api@2"));
-    fs::write(&index, text.replacen("      digest:", "      yanked: true\n      digest:", 1)).expect("write");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("blueprint api@1.1.0 is deprecated: use api@2"));
+    fs::write(&index, text.replace("      digest:", "      yanked: true\n      digest:")).expect("write");
     let (code, stderr) = exit_code(&["render", "examples/payments-api", "--blueprints", dir]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("`api@1.1.0` is not published") || stderr.contains("is yanked"), "{stderr}");
+    assert!(stderr.contains("`api@1.2.0` is not published"), "{stderr}");
 }
 
 #[test]
@@ -462,7 +462,7 @@ fn the_lock_file_records_and_holds_exact_versions() {
     // A new app would change the lock: --locked fails and writes nothing.
     let (code, stderr) = exit_code(&["render", "examples/", "--lock", lock_arg, "--locked"]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("would change: payments/payments-api: api@1.0.0"), "{stderr}");
+    assert!(stderr.contains("would change: payments/payments-api: api@1.1.0"), "{stderr}");
     assert_eq!(fs::read_to_string(&lock).expect("unchanged"), text);
 
     // A newer published version does not move a locked app.
@@ -501,4 +501,81 @@ fn the_lock_file_records_and_holds_exact_versions() {
     let (code, stderr) = exit_code(&["render", "examples/ledger-db", "--blueprints", dir, "--lock", lock_arg]);
     assert_eq!(code, 1);
     assert!(stderr.contains("`stateful@1.0.0` is not what paved.lock locked"), "{stderr}");
+}
+
+#[test]
+fn publish_checks_the_changelog_and_semver() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let catalog = catalog_copy(tmp.path());
+    let dir = catalog.to_str().expect("utf-8");
+    let (code, stderr) =
+        exit_code(&["blueprint", "new", "api", "--from", "1.1.0", "--version", "1.2.0", "--blueprints", dir]);
+    assert_eq!(code, 0, "{stderr}");
+    // A minor that changes existing output without saying so.
+    let pdb = catalog.join("api/1.2.0/templates/pdb.yaml.j2");
+    fs::write(&pdb, fs::read_to_string(&pdb).expect("t").replace("maxUnavailable: 1", "maxUnavailable: 2")).expect("w");
+    let (code, stderr) = exit_code(&["blueprint", "publish", "api@1.2.0", "--blueprints", dir]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("CHANGELOG.md has no `## 1.2.0` entry"), "{stderr}");
+    let changelog = catalog.join("api/CHANGELOG.md");
+    let text = fs::read_to_string(&changelog).expect("changelog");
+    let entry = "## 1.2.0\n\nLooser budget.\n\n### Rendered output\n\nNothing changes.\n\n";
+    fs::write(&changelog, text.replacen("## 1.1.0", &format!("{entry}## 1.1.0"), 1)).expect("w");
+    let (code, stderr) = exit_code(&["blueprint", "publish", "api@1.2.0", "--blueprints", dir]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("render differently") && stderr.contains("PodDisruptionBudget"), "{stderr}");
+    // Listed: published, and verify holds.
+    let listed = fs::read_to_string(&changelog)
+        .expect("c")
+        .replace("Nothing changes.", "- PodDisruptionBudget: `maxUnavailable` 1 → 2.");
+    fs::write(&changelog, listed).expect("w");
+    let (code, stderr) = exit_code(&["blueprint", "publish", "api@1.2.0", "--blueprints", dir]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(fs::read_to_string(catalog.join("index.yaml")).expect("index").contains("\"1.2.0\":"));
+    assert_eq!(exit_code(&["blueprint", "verify", "--blueprints", dir]).0, 0);
+    assert_eq!(exit_code(&["blueprint", "publish", "api@1.2.0", "--blueprints", dir]).0, 2, "published twice");
+    // A patch may not change fields.
+    exit_code(&["blueprint", "new", "worker", "--from", "1.0.0", "--version", "1.0.1", "--blueprints", dir]);
+    let meta = catalog.join("worker/1.0.1/blueprint.yaml");
+    fs::write(
+        &meta,
+        fs::read_to_string(&meta).expect("m").replace("supported: [command,", "supported: [port, command,"),
+    )
+    .expect("w");
+    let (code, stderr) = exit_code(&["blueprint", "publish", "worker@1.0.1", "--blueprints", dir]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("a patch version keeps the fields"), "{stderr}");
+    // Deprecate and yank write the index.
+    assert_eq!(
+        exit_code(&["blueprint", "deprecate", "api@1.0.0", "--message", "use api@1.2", "--blueprints", dir]).0,
+        0
+    );
+    assert_eq!(exit_code(&["blueprint", "yank", "api@1.1.0", "--blueprints", dir]).0, 0);
+    let list = stdout_of(&["blueprint", "list", "--blueprints", dir]);
+    assert!(list.contains("api        1.0.0     deprecated") && list.contains("api        1.1.0     yanked"), "{list}");
+}
+
+#[test]
+fn upgrade_shows_the_rendered_diff_before_moving_the_lock() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let lock = tmp.path().join("paved.lock");
+    let list = stdout_of(&["blueprint", "list"]);
+    let digest =
+        list.lines().find(|l| l.starts_with("api        1.0.0")).and_then(|l| l.split_whitespace().last()).expect("d");
+    fs::write(&lock, format!("apps:\n  payments/payments-api:\n    blueprint: api@1.0.0\n    digest: {digest}\n"))
+        .expect("w");
+    let lock_arg = lock.to_str().expect("utf-8");
+    let before = fs::read_to_string(&lock).expect("lock");
+    let out =
+        paved().args(["upgrade", "examples/payments-api", "--dry-run", "--lock", lock_arg]).output().expect("runs");
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("payments/payments-api: api@1.0.0 → api@1.1.0"), "{stdout}");
+    assert!(
+        stdout.contains("topologyKey: kubernetes.io/hostname"),
+        "the rendered diff shows the new spread:\n{stdout}"
+    );
+    assert_eq!(fs::read_to_string(&lock).expect("lock"), before, "a dry run writes nothing");
+    assert_eq!(exit_code(&["upgrade", "examples/payments-api", "--lock", lock_arg]).0, 0);
+    assert!(fs::read_to_string(&lock).expect("lock").contains("blueprint: api@1.1.0"));
 }

@@ -63,7 +63,19 @@ fn generated_pipelines_validate_against_microsofts_schema() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut written = Vec::new();
     let root = common::root();
-    let mut sources = vec!["blueprints".to_owned(), "tests/fixtures".to_owned(), "examples".to_owned()];
+    // Every blueprint version's test cases, rendered with that version.
+    let listed = std::str::from_utf8(&common::paved().args(["blueprint", "list"]).output().expect("runs").stdout)
+        .expect("utf-8")
+        .to_owned();
+    for (i, line) in listed.lines().skip(1).enumerate() {
+        let mut words = line.split_whitespace();
+        let id = format!("{}@{}", words.next().expect("name"), words.next().expect("version"));
+        let out = tmp.path().join(format!("blueprint{i}"));
+        let result = common::paved().args(["blueprint", "render", &id, "--out"]).arg(&out).output().expect("runs");
+        assert!(result.status.success(), "{id}: {}", String::from_utf8_lossy(&result.stderr));
+        files(&out, &["azure-pipelines.yml"], &mut written);
+    }
+    let mut sources = vec!["tests/fixtures".to_owned(), "examples".to_owned()];
     let mut sets: Vec<PathBuf> =
         std::fs::read_dir(root.join("tests/sets")).into_iter().flatten().flatten().map(|e| e.path()).collect();
     sets.sort();

@@ -144,8 +144,27 @@ fn sign(change: &str) -> char {
     }
 }
 
+/// The annotation naming the blueprint version: it changes on every object
+/// when an app moves to another version, which says nothing a reviewer needs
+/// object by object.
+const BLUEPRINT_ANNOTATION: &str = "/metadata/annotations/paved.io~1blueprint";
+
+/// Whether a change is only the blueprint annotation.
+fn only_annotation(c: &ObjectChange) -> bool {
+    c.change == "changed" && c.fields.iter().all(|f| f.path == BLUEPRINT_ANNOTATION)
+}
+
+/// `N objects only change their paved.io/blueprint annotation`, when any do.
+fn annotation_note(changes: &[ObjectChange]) -> Option<String> {
+    let n = changes.iter().filter(|c| only_annotation(c)).count();
+    (n > 0).then(|| format!("{n} more objects change only their `paved.io/blueprint` annotation"))
+}
+
 /// For a terminal: per app and environment, each object, its fields and hunks.
 pub fn text(changes: &[ObjectChange]) -> String {
+    let note = annotation_note(changes);
+    let all = changes;
+    let changes: Vec<ObjectChange> = all.iter().filter(|c| !only_annotation(c)).cloned().collect();
     let mut out = String::new();
     let mut current = (String::new(), String::new());
     for c in changes {
@@ -162,7 +181,10 @@ pub fn text(changes: &[ObjectChange]) -> String {
             out.push_str(&format!("    {line}\n"));
         }
     }
-    out.push_str(&summary(changes));
+    if let Some(note) = note {
+        out.push_str(&format!("{note}\n"));
+    }
+    out.push_str(&summary(all));
     out.push('\n');
     out
 }
@@ -204,7 +226,10 @@ pub fn markdown(changes: &[ObjectChange]) -> String {
     for ((app, env), [added, removed, changed]) in &rows {
         out.push_str(&format!("| `{app}` | {env} | {added} | {removed} | {changed} |\n"));
     }
-    for c in changes {
+    if let Some(note) = annotation_note(changes) {
+        out.push_str(&format!("\n{note}.\n"));
+    }
+    for c in changes.iter().filter(|c| !only_annotation(c)) {
         out.push_str(&format!(
             "\n<details><summary>{} <code>{}</code> ({}): {} <code>{}</code></summary>\n\n",
             sign(c.change),

@@ -8,6 +8,7 @@ mod graph;
 mod new;
 mod render;
 mod schema;
+mod upgrade;
 mod validate;
 
 use crate::Outcome;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Diff(args) => diff::run(&cli.global, args),
         Command::New(args) => new::run(&cli.global, args),
         Command::Graph(args) => graph::run(&cli.global, args),
+        Command::Upgrade(args) => upgrade::run(&cli.global, args),
         Command::Blueprint(command) => blueprint::run(&cli.global, command),
         Command::Schema(args) => schema::run(args),
         Command::Explain(args) => explain::run(args),
