@@ -41,6 +41,8 @@ pub struct Blueprint {
     pub templates: Vec<(String, String)>,
     /// Example apps, sorted by case name.
     pub tests: Vec<TestCase>,
+    /// `migration.yaml`: how app files of the previous major move to this one.
+    pub migration: Option<String>,
     /// The sha256 of the folder as it is now (see `index::folder_digest`).
     pub digest: String,
     /// How `index.yaml` lists this version, when it is published.
@@ -309,6 +311,7 @@ fn load_version(name: &str, version: &str, files: Vec<CatalogFile>) -> Result<Bl
     let mut templates = Vec::new();
     let mut tests = Vec::new();
     let mut pipeline = None;
+    let mut migration = None;
     for (path, bytes) in files {
         if path == "blueprint.yaml" {
             let source = text(&path, bytes)?;
@@ -318,6 +321,8 @@ fn load_version(name: &str, version: &str, files: Vec<CatalogFile>) -> Result<Bl
             let parsed: BlueprintMeta = serde_json::from_value(node.to_json())
                 .map_err(|e| invalid(format!("{folder}/blueprint.yaml"), e.to_string()))?;
             meta = Some(parsed);
+        } else if path == "migration.yaml" {
+            migration = Some(text(&path, bytes)?);
         } else if path == "pipeline/azure-pipelines.yml.j2" {
             pipeline = Some(text(&path, bytes)?);
         } else if let Some(template) = path.strip_prefix("templates/") {
@@ -361,6 +366,7 @@ fn load_version(name: &str, version: &str, files: Vec<CatalogFile>) -> Result<Bl
         templates,
         tests,
         pipeline,
+        migration,
         digest,
         publication: None,
     })

@@ -100,6 +100,22 @@ pub struct UpgradeArgs {
     /// Show what would change; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Move the apps of this blueprint to this pin (`api@2`), across majors too.
+    #[arg(long, value_name = "PIN", conflicts_with = "level")]
+    pub to: Option<String>,
+    /// How far to move: `patch` (same minor), `minor` (same major, the default), `major` (newest).
+    #[arg(long, value_enum, default_value_t = Level::Minor)]
+    pub level: Level,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    /// The newest patch of the locked minor version.
+    Patch,
+    /// The newest version of the locked major version.
+    Minor,
+    /// The newest version; crossing a major rewrites the pin and applies the migration.
+    Major,
 }
 
 #[derive(Debug, Args)]

@@ -579,3 +579,56 @@ fn upgrade_shows_the_rendered_diff_before_moving_the_lock() {
     assert_eq!(exit_code(&["upgrade", "examples/payments-api", "--lock", lock_arg]).0, 0);
     assert!(fs::read_to_string(&lock).expect("lock").contains("blueprint: api@1.1.0"));
 }
+
+#[test]
+fn upgrade_across_a_major_rewrites_the_pin_and_applies_the_migration() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let catalog = catalog_copy(tmp.path());
+    let dir = catalog.to_str().expect("utf-8");
+    // api 2.0.0 drops `metrics`; its migration deletes the field from app files.
+    assert_eq!(
+        exit_code(&["blueprint", "new", "api", "--from", "1.1.0", "--version", "2.0.0", "--blueprints", dir]).0,
+        0
+    );
+    let meta = catalog.join("api/2.0.0/blueprint.yaml");
+    fs::write(&meta, fs::read_to_string(&meta).expect("m").replace(" metrics,", "")).expect("w");
+    fs::remove_dir_all(catalog.join("api/2.0.0/tests/full")).expect("the one case with metrics");
+    let (code, stderr) = exit_code(&["blueprint", "publish", "api@2.0.0", "--blueprints", dir]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("needs a migration"), "{stderr}");
+    fs::write(catalog.join("api/2.0.0/migration.yaml"), "operations:\n  - delete: {path: metrics}\n").expect("w");
+    let changelog = catalog.join("api/CHANGELOG.md");
+    let entry = "## 2.0.0\n\nNo ServiceMonitor.\n\n### Rendered output\n\n- ServiceMonitor removed.\n\n";
+    fs::write(
+        &changelog,
+        fs::read_to_string(&changelog).expect("c").replacen("## 1.1.0", &format!("{entry}## 1.1.0"), 1),
+    )
+    .expect("w");
+    let (code, stderr) = exit_code(&["blueprint", "publish", "api@2.0.0", "--blueprints", dir]);
+    assert_eq!(code, 0, "{stderr}");
+
+    let app_dir = tmp.path().join("app");
+    fs::create_dir_all(&app_dir).expect("mkdir");
+    let original = fs::read_to_string(common::root().join("examples/payments-api/app.yaml")).expect("app");
+    fs::write(app_dir.join("app.yaml"), &original).expect("w");
+    let app = app_dir.to_str().expect("utf-8");
+    let lock = tmp.path().join("paved.lock");
+    let lock_arg = lock.to_str().expect("utf-8");
+    stdout_of(&["render", app, "--blueprints", dir, "--lock", lock_arg]);
+    assert!(fs::read_to_string(&lock).expect("lock").contains("api@1.1.0"));
+
+    let dry = stdout_of(&["upgrade", app, "--to", "api@2", "--dry-run", "--blueprints", dir, "--lock", lock_arg]);
+    assert!(dry.contains("-blueprint: api@1\n+blueprint: api@2\n"), "{dry}");
+    assert!(dry.contains("-metrics:\n-  port: 9090\n"), "{dry}");
+    assert!(dry.contains("- ServiceMonitor "), "the rendered diff shows the ServiceMonitor go:\n{dry}");
+    assert_eq!(fs::read_to_string(app_dir.join("app.yaml")).expect("app"), original, "a dry run writes nothing");
+
+    stdout_of(&["upgrade", app, "--level", "major", "--blueprints", dir, "--lock", lock_arg]);
+    let upgraded = fs::read_to_string(app_dir.join("app.yaml")).expect("app");
+    assert_eq!(
+        upgraded,
+        original.replace("blueprint: api@1\n", "blueprint: api@2\n").replace("metrics:\n  port: 9090\n", "")
+    );
+    assert!(upgraded.starts_with("# yaml-language-server"), "comments are kept");
+    assert!(fs::read_to_string(&lock).expect("lock").contains("api@2.0.0"));
+}

@@ -11,6 +11,7 @@
 pub mod app;
 mod calls;
 mod diagnostic;
+pub mod migrate;
 pub mod platform;
 mod schema;
 pub mod syntax;

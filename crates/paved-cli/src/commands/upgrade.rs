@@ -1,54 +1,123 @@
-//! `paved upgrade`: move apps to the newest blueprint version their pins
-//! allow, printing what that does to rendered output before the lock moves.
+//! `paved upgrade`: move apps to newer blueprint versions, printing what that
+//! does to rendered output before anything is written.
 //!
 //! A pin such as `api@1` never moves an app by itself: the lock holds the
 //! version it was rendered with. `upgrade` is the explicit, reviewable step:
-//! the printed diff is what the pull request will show.
+//! within a major it moves the lock; across a major it also rewrites the
+//! app file's `blueprint:` pin and applies the new major's migration, in
+//! place, keeping the file's comments and formatting.
 
+use paved_blueprint::Blueprint;
 use paved_render::diff;
+use paved_spec::migrate::{self, Migration};
+use paved_spec::syntax::{self, BlueprintRef};
+use paved_spec::{SourceFile, ValidApp};
+use similar::TextDiff;
 
-use crate::cli::{Format, Global, UpgradeArgs};
+use crate::cli::{Format, Global, Level, UpgradeArgs};
 use crate::commands::blueprint::render_with;
 use crate::inputs::{self, Setup};
-use crate::{Failure, Outcome};
+use crate::{Failure, Outcome, write};
 
 pub fn run(global: &Global, args: UpgradeArgs) -> Outcome {
     let setup = Setup::load(global, Format::Human)?;
     if setup.lock_path().is_none() {
         return Err(Failure::Error("there is no lock to move (`--lock none`)".into()));
     }
+    let to = match &args.to {
+        Some(pin) => Some(syntax::blueprint_ref(pin).map_err(|p| Failure::Error(format!("--to: {}", p.message)))?),
+        None => None,
+    };
     let apps = setup.validate_apps(inputs::read_all(&inputs::discover(&args.paths)?)?, Format::Human)?;
     let mut moved = Vec::new();
+    let mut rewrites = Vec::new();
     for app in &apps {
         let current = setup.blueprint_of(app)?;
-        let newest = setup
-            .catalog
-            .resolve(&app.blueprint)
-            .map_err(|p| Failure::Error(format!("{}: {}", app.file.name, p.message)))?;
-        if newest.id == current.id {
+        let Some(target) = target(&setup, app, current, to.as_ref(), args.level)? else { continue };
+        if target.id == current.id {
             continue;
         }
+        let mut upgraded = app.clone();
+        if target.meta.version.major != current.meta.version.major {
+            // Across a major: new pin, migration, and the file checked again.
+            let mut text =
+                migrate::rewrite_pin(&app.file.text, &format!("{}@{}", target.meta.name, target.meta.version.major))
+                    .map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
+            if let Some(source) = &target.migration {
+                let migration: Migration = paved_yaml::load_one(source, paved_yaml::Limits::default())
+                    .map_err(|e| e.message)
+                    .and_then(|n| serde_json::from_value(n.to_json()).map_err(|e| e.to_string()))
+                    .map_err(|e| Failure::Error(format!("{}/migration.yaml: {e}", target.folder)))?;
+                text =
+                    migrate::apply(&text, &migration).map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
+            }
+            let file = SourceFile { name: app.file.name.clone(), text: text.clone() };
+            let resolve = |_: &BlueprintRef, _: &str| Ok(paved_blueprint::Catalog::rules_of(target));
+            upgraded = paved_spec::validate_app(file, &setup.platform, &resolve).map_err(|diagnostics| {
+                crate::report::print(&diagnostics, Format::Human);
+                Failure::Error(format!("{} would not be valid for {} after the migration", app.file.name, target.id))
+            })?;
+            let diff = TextDiff::from_lines(app.file.text.as_str(), text.as_str());
+            print!("{}", diff.unified_diff().header(&app.file.name, &format!("{} (upgraded)", app.file.name)));
+            rewrites.push((app.file.name.clone(), text));
+        }
+        upgraded.blueprint_id = target.id.clone();
         let before = render_with(&setup, std::slice::from_ref(app), current)?;
-        let after = render_with(&setup, std::slice::from_ref(app), newest)?;
+        let after = render_with(&setup, std::slice::from_ref(&upgraded), target)?;
         print!(
             "{}/{}: {} → {}\n{}",
             app.app.team,
             app.app.name,
             current.id,
-            newest.id,
+            target.id,
             diff::text(&diff::diff(&before, &after))
         );
-        let mut upgraded = app.clone();
-        upgraded.blueprint_id = newest.id.clone();
         moved.push(upgraded);
     }
     if moved.is_empty() {
-        eprintln!("every app is on the newest version its pin allows");
+        eprintln!("every app is on the newest version allowed");
         return Ok(());
     }
     if args.dry_run {
         eprintln!("dry run: {} apps would move; nothing written", moved.len());
         return Ok(());
     }
+    for (path, text) in &rewrites {
+        write::file(std::path::Path::new(path), text)?;
+        eprintln!("rewrote {path}");
+    }
     setup.update_lock(&moved)
+}
+
+/// The version `app` moves to, or `None` when the upgrade does not concern it.
+fn target<'a>(
+    setup: &'a Setup,
+    app: &ValidApp,
+    current: &Blueprint,
+    to: Option<&BlueprintRef>,
+    level: Level,
+) -> Result<Option<&'a Blueprint>, Failure> {
+    let name = current.meta.name.clone();
+    let wanted = match to {
+        Some(to) if to.name != name => return Ok(None),
+        Some(to) => to.clone(),
+        None => {
+            let v = &current.meta.version;
+            match level {
+                Level::Patch => BlueprintRef { name, major: v.major, minor: Some(v.minor), patch: None },
+                Level::Minor => app.blueprint.clone(),
+                Level::Major => {
+                    let newest = setup
+                        .catalog
+                        .iter()
+                        .filter(|b| b.meta.name == name && b.publication.as_ref().is_some_and(|p| !p.yanked))
+                        .map(|b| b.meta.version.major)
+                        .max()
+                        .unwrap_or(v.major);
+                    BlueprintRef { name, major: newest, minor: None, patch: None }
+                }
+            }
+        }
+    };
+    setup.catalog.resolve(&wanted).map(Some).map_err(|p| Failure::Error(format!("{}: {}", app.file.name, p.message)))
 }
