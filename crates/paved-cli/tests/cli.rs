@@ -632,3 +632,23 @@ fn upgrade_across_a_major_rewrites_the_pin_and_applies_the_migration() {
     assert!(upgraded.starts_with("# yaml-language-server"), "comments are kept");
     assert!(fs::read_to_string(&lock).expect("lock").contains("api@2.0.0"));
 }
+
+#[test]
+fn publish_catches_objects_added_or_removed_by_a_minor() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let catalog = catalog_copy(tmp.path());
+    let dir = catalog.to_str().expect("utf-8");
+    exit_code(&["blueprint", "new", "worker", "--from", "1.0.0", "--version", "1.1.0", "--blueprints", dir]);
+    // A minor that drops the disruption budget: objects removed, no field changed.
+    fs::remove_file(catalog.join("worker/1.1.0/templates/pdb.yaml.j2")).expect("rm");
+    let changelog = catalog.join("worker/CHANGELOG.md");
+    let entry = "## 1.1.0\n\nTidier.\n\n### Rendered output\n\nNothing changes.\n\n";
+    fs::write(
+        &changelog,
+        fs::read_to_string(&changelog).expect("c").replacen("## 1.0.0", &format!("{entry}## 1.0.0"), 1),
+    )
+    .expect("w");
+    let (code, stderr) = exit_code(&["blueprint", "publish", "worker@1.1.0", "--blueprints", dir]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("render differently (PodDisruptionBudget)"), "{stderr}");
+}

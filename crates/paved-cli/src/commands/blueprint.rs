@@ -323,8 +323,20 @@ fn publish(setup: &Setup, folder: &Path, id: &str) -> Outcome {
     if let Some(previous) = previous {
         let (old, new) = (&previous.meta, &blueprint.meta);
         if new.version.major != old.version.major {
-            if !folder.join(&blueprint.folder).join("migration.yaml").is_file() {
-                refusals.push(format!("a new major version needs a migration (`{}/migration.yaml`)", blueprint.folder));
+            match &blueprint.migration {
+                None => refusals
+                    .push(format!("a new major version needs a migration (`{}/migration.yaml`)", blueprint.folder)),
+                Some(text) => {
+                    let parsed = paved_yaml::load_one(text, paved_yaml::Limits::default())
+                        .map_err(|e| e.message)
+                        .and_then(|n| {
+                            serde_json::from_value::<paved_spec::migrate::Migration>(n.to_json())
+                                .map_err(|e| e.to_string())
+                        });
+                    if let Err(e) = parsed {
+                        refusals.push(format!("`{}/migration.yaml` is not a migration: {e}", blueprint.folder));
+                    }
+                }
             }
         } else {
             let patch = new.version.minor == old.version.minor;
@@ -347,7 +359,10 @@ fn publish(setup: &Setup, folder: &Path, id: &str) -> Outcome {
             // The annotation naming the blueprint version always changes.
             let changes: Vec<_> = changes
                 .into_iter()
-                .filter(|c| c.fields.iter().any(|f| f.path != "/metadata/annotations/paved.io~1blueprint"))
+                .filter(|c| {
+                    c.change != "changed"
+                        || c.fields.iter().any(|f| f.path != "/metadata/annotations/paved.io~1blueprint")
+                })
                 .collect();
             if !changes.is_empty() {
                 let section = rendered_output.unwrap_or_default();
@@ -357,12 +372,11 @@ fn publish(setup: &Setup, folder: &Path, id: &str) -> Outcome {
                 let unlisted: Vec<&&str> = kinds.iter().filter(|k| !section.contains(**k)).collect();
                 if !unlisted.is_empty() {
                     refusals.push(format!(
-                        "{} of {}'s test cases render differently ({} objects: {}); list the change under `### Rendered output` (naming {:?})",
+                        "{} objects of {}'s test cases render differently ({}); list the change under `### Rendered output`, naming {}",
                         changes.len(),
                         previous.id,
-                        changes.len(),
                         kinds.join(", "),
-                        unlisted
+                        unlisted.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
                     ));
                 }
             }
