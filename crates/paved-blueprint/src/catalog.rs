@@ -252,6 +252,12 @@ impl Catalog {
                 hint: Some("use the catalog the lock was made with, or move the app with `paved upgrade`".into()),
             });
         };
+        if self.index.is_some() && blueprint.publication.is_none() {
+            return Err(Problem {
+                message: format!("paved.lock locks `{}`, which is not published", entry.blueprint),
+                hint: Some("lock only published versions; publish it with `paved blueprint publish`".into()),
+            });
+        }
         if blueprint.digest != entry.digest {
             return Err(Problem {
                 message: format!("`{}` is not what paved.lock locked: its digest changed", entry.blueprint),

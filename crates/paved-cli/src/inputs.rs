@@ -41,7 +41,7 @@ impl Setup {
             None => Catalog::embedded(),
         }
         .map_err(|e| Failure::Error(format!("blueprint catalog: {e}")))?;
-        let lock_path = (global.lock.as_os_str() != "none").then(|| global.lock.clone());
+        let lock_path = (global.lock.as_os_str() != "none").then(|| find_lock(&global.lock));
         let lock = match &lock_path {
             Some(path) if path.is_file() => {
                 let text = fs_err::read_to_string(path)?;
@@ -169,6 +169,28 @@ impl Setup {
         }
         Ok(())
     }
+}
+
+/// The lock file: a relative path is looked for in the current folder and
+/// then in each parent up to the repository's root (as Cargo finds
+/// Cargo.lock), so running paved from a subfolder uses the repository's lock;
+/// when none exists, it will be written in the current folder.
+fn find_lock(path: &Path) -> PathBuf {
+    if path.is_absolute() || path.components().count() != 1 {
+        return path.to_path_buf();
+    }
+    let Ok(cwd) = std::env::current_dir() else { return path.to_path_buf() };
+    let mut ups = PathBuf::new();
+    for dir in cwd.ancestors() {
+        if dir.join(path).is_file() {
+            return ups.join(path);
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+        ups.push("..");
+    }
+    path.to_path_buf()
 }
 
 /// Read a file as UTF-8 text, naming the path in any error.

@@ -652,3 +652,34 @@ fn publish_catches_objects_added_or_removed_by_a_minor() {
     assert_eq!(code, 1);
     assert!(stderr.contains("render differently (PodDisruptionBudget)"), "{stderr}");
 }
+
+#[test]
+fn upgrade_rewrites_a_narrow_pin_and_never_half_upgrades() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let app_dir = tmp.path().join("app");
+    fs::create_dir_all(&app_dir).expect("mkdir");
+    let original = fs::read_to_string(common::root().join("examples/payments-api/app.yaml"))
+        .expect("app")
+        .replace("blueprint: api@1\n", "blueprint: \"api@1.0\"  # held back\n");
+    fs::write(app_dir.join("app.yaml"), &original).expect("w");
+    let app = app_dir.to_str().expect("utf-8");
+    let lock = tmp.path().join("paved.lock");
+    let lock_arg = lock.to_str().expect("utf-8");
+    stdout_of(&["render", app, "--lock", lock_arg]);
+    assert!(fs::read_to_string(&lock).expect("lock").contains("api@1.0.0"));
+    assert_eq!(
+        exit_code(&["upgrade", app, "--to", "apii@1", "--lock", lock_arg]).0,
+        2,
+        "an unknown blueprint is an error"
+    );
+    // --locked refuses before anything is written.
+    let (code, _) = exit_code(&["upgrade", app, "--to", "api@1.1", "--locked", "--lock", lock_arg]);
+    assert_eq!(code, 2);
+    assert_eq!(fs::read_to_string(app_dir.join("app.yaml")).expect("app"), original);
+    // The pin is rewritten as precisely as it was written, comment and quotes kept.
+    stdout_of(&["upgrade", app, "--to", "api@1.1", "--lock", lock_arg]);
+    let upgraded = fs::read_to_string(app_dir.join("app.yaml")).expect("app");
+    assert!(upgraded.contains("blueprint: \"api@1.1\"  # held back\n"), "{upgraded}");
+    assert!(fs::read_to_string(&lock).expect("lock").contains("api@1.1.0"));
+    assert_eq!(exit_code(&["render", app, "--locked", "--lock", lock_arg]).0, 0, "pin and lock agree");
+}

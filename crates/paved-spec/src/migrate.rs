@@ -41,8 +41,12 @@ fn segments(path: &str) -> Vec<Segment> {
 pub fn rewrite_pin(text: &str, pin: &str) -> Result<String, String> {
     let root = parse(text)?;
     let value = root.get("blueprint").ok_or("the file has no `blueprint` field")?;
-    let (start, end) = (value.span.start.offset, value.span.end.offset);
-    Ok(format!("{}{pin}{}", &text[..start], &text[end..]))
+    let NodeKind::String(old) = &value.kind else { return Err("`blueprint` is not a string".into()) };
+    // Replace the pin's characters only, wherever the scalar starts (a quote
+    // or not), so quoting and a trailing comment stay as they were.
+    let start = value.span.start.offset;
+    let at = text[start..].find(old.as_str()).map(|i| start + i).ok_or("cannot find the pin's text")?;
+    Ok(format!("{}{pin}{}", &text[..at], &text[at + old.len()..]))
 }
 
 /// Apply every operation of a migration, in order. Operations whose field is
@@ -80,17 +84,49 @@ fn delete(text: &str, path: &str) -> Result<(String, Option<String>), String> {
     let root = parse(text)?;
     let (parent_path, key) = path.rsplit_once('.').unwrap_or(("", path));
     let parent = if parent_path.is_empty() { Some(&root) } else { root.at(&segments(parent_path)) };
-    let Some(entry) = parent.and_then(|p| p.entry(key)) else { return Ok((text.to_owned(), None)) };
+    let Some(parent) = parent else { return Ok((text.to_owned(), None)) };
+    let Some(entry) = parent.entry(key) else { return Ok((text.to_owned(), None)) };
+    if in_flow(text, entry.key_span.start.offset) {
+        return Err(format!("`{path}` is inside a `{{…}}` mapping; write that mapping in block style first"));
+    }
     let start = text[..entry.key_span.start.offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let value_end = entry.value.span.end.offset.max(entry.key_span.end.offset);
-    let end = match text[value_end..].find('\n') {
-        Some(i) => value_end + i + 1,
-        None => text.len(),
+    // The entry ends where the next entry of its mapping starts (at that line),
+    // or where its own value ends: block scalars end at the next key.
+    let NodeKind::Map(entries) = &parent.kind else { return Ok((text.to_owned(), None)) };
+    let index = entries.iter().position(|e| e.key == key).unwrap_or_default();
+    let end = match entries.get(index + 1) {
+        Some(next) => text[..next.key_span.start.offset].rfind('\n').map(|i| i + 1).unwrap_or(0),
+        None => {
+            let value_end = entry.value.span.end.offset.max(entry.key_span.end.offset);
+            match text[..value_end].ends_with('\n') {
+                true => value_end,
+                false => text[value_end..].find('\n').map(|i| value_end + i + 1).unwrap_or(text.len()),
+            }
+        }
     };
-    // A block value's span can end at the start of the next line.
-    let end = if end > start && text[..value_end].ends_with('\n') { value_end } else { end };
+    // Comments and blank lines just before the next entry belong to it.
+    let mut end = end.max(start);
+    let removed_text = &text[start..end];
+    let trailing: usize = removed_text
+        .split_inclusive('\n')
+        .rev()
+        .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        .map(str::len)
+        .sum();
+    if trailing < removed_text.len() {
+        end -= trailing;
+    }
     let removed = text[start..end].to_owned();
     Ok((format!("{}{}", &text[..start], &text[end..]), Some(removed)))
+}
+
+/// Whether `offset` is inside a flow mapping or sequence (`{…}`, `[…]`) on its line.
+fn in_flow(text: &str, offset: usize) -> bool {
+    let line_start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let before = &text[line_start..offset];
+    let opened = before.matches(['{', '[']).count();
+    let closed = before.matches(['}', ']']).count();
+    opened > closed
 }
 
 fn relocate(text: &str, from: &str, to: &str) -> Result<String, String> {
@@ -139,6 +175,11 @@ fn relocate(text: &str, from: &str, to: &str) -> Result<String, String> {
     if !prefix.is_empty() && !prefix.ends_with('\n') {
         prefix.push('\n');
     }
+    // Keep the file's line endings.
+    let block = match text.contains("\r\n") {
+        true => block.replace('\n', "\r\n").replace("\r\r\n", "\r\n"),
+        false => block,
+    };
     Ok(format!("{prefix}{block}{}", &without[insert_at..]))
 }
 
@@ -174,5 +215,27 @@ mod tests {
                 .expect("m"),
         );
         assert!(err.is_err());
+    }
+
+    fn op(value: serde_json::Value) -> Migration {
+        serde_json::from_value(serde_json::json!({ "operations": [value] })).expect("migration")
+    }
+
+    #[test]
+    fn edge_cases_are_edited_or_refused_never_corrupted() {
+        // A block scalar ends at the next key; the next key stays.
+        let text = "env:\n  A: |\n    x\n  B: y\n";
+        assert_eq!(apply(text, &op(serde_json::json!({"delete": {"path": "env.A"}}))).expect("ok"), "env:\n  B: y\n");
+        // A comment above the next key stays with it.
+        let text = "a:\n  x: 1\n\n# about b\nb: 2\n";
+        assert_eq!(apply(text, &op(serde_json::json!({"delete": {"path": "a"}}))).expect("ok"), "\n# about b\nb: 2\n");
+        // Flow style is refused rather than mangled.
+        let text = "probes: {startup: /x, liveness: /l}\n";
+        assert!(apply(text, &op(serde_json::json!({"delete": {"path": "probes.startup"}}))).is_err());
+        // Quoted pins keep their quotes and comments.
+        assert_eq!(
+            rewrite_pin("blueprint: \"api@1\"  # pinned\n", "api@2").expect("ok"),
+            "blueprint: \"api@2\"  # pinned\n"
+        );
     }
 }

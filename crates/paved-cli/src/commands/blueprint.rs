@@ -93,7 +93,11 @@ pub fn run(global: &Global, command: BlueprintCommand) -> Outcome {
             let (a, b) = (find(&setup.catalog, &from)?, find(&setup.catalog, &to)?);
             let apps = match apps.is_empty() {
                 true => test_case_apps(&setup, a)?,
-                false => setup.validate_apps(inputs::read_all(&inputs::discover(&apps)?)?, Format::Human)?,
+                false => {
+                    let all = setup.validate_apps(inputs::read_all(&inputs::discover(&apps)?)?, Format::Human)?;
+                    // Only the apps of this blueprint: a cronjob does not become an api.
+                    all.into_iter().filter(|app| app.blueprint.name == a.meta.name).collect()
+                }
             };
             let changes = diff::diff(&render_with(&setup, &apps, a)?, &render_with(&setup, &apps, b)?);
             print!(
@@ -224,7 +228,14 @@ fn new_version(setup: &Setup, folder: &Path, name: &str, from: &str, version: &s
     copy_dir(&folder.join(name).join(from), &target)?;
     let meta = target.join("blueprint.yaml");
     let text = fs_err::read_to_string(&meta)?;
-    let replaced = text.replacen(&format!("version: {from}"), &format!("version: {version}"), 1);
+    let node = paved_yaml::load_one(&text, paved_yaml::Limits::default())
+        .map_err(|e| Failure::Error(format!("{}: {e}", meta.display())))?;
+    let span = node
+        .get("version")
+        .map(|v| v.span)
+        .ok_or_else(|| Failure::Error(format!("{}: no `version`", meta.display())))?;
+    let old = &text[span.start.offset..span.end.offset];
+    let replaced = format!("{}{}{}", &text[..span.start.offset], old.replace(from, version), &text[span.end.offset..]);
     write::file(&meta, &replaced)?;
     eprintln!(
         "created {} from {name}@{from}; add a `## {version}` entry to {} (with a `### Rendered output` section), then `paved blueprint publish {name}@{version}`",

@@ -82,10 +82,26 @@ impl Git {
     /// A file at the revision (path relative to the working directory), or
     /// `None` when it did not exist there.
     fn read(&self, path: &Path) -> Result<Option<SourceFile>, Failure> {
+        let owned;
+        let path = match path.is_absolute() {
+            true => {
+                let cwd = std::env::current_dir().map_err(|e| Failure::Error(e.to_string()))?;
+                owned = path.strip_prefix(&cwd).map(Path::to_path_buf).map_err(|_| {
+                    Failure::Error(format!("{}: give a path inside the repository for --base", path.display()))
+                })?;
+                owned.as_path()
+            }
+            false => path,
+        };
         let relative = format!("./{}", path.to_string_lossy().trim_start_matches("./"));
         let out = self.run(&["show", &format!("{}:{relative}", self.rev)])?;
         if !out.status.success() {
-            return Ok(None);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            // Absent at the revision is an answer; anything else is an error.
+            if stderr.contains("does not exist") || stderr.contains("exists on disk, but not in") {
+                return Ok(None);
+            }
+            return Err(Failure::Error(format!("git show {}:{relative}: {}", self.rev, stderr.trim())));
         }
         let text = String::from_utf8(out.stdout)
             .map_err(|_| Failure::Error(format!("{}:{}: not UTF-8 text", self.rev, path.display())))?;
@@ -106,6 +122,12 @@ impl Git {
         let mut files: Vec<PathBuf> = String::from_utf8_lossy(&out.stdout)
             .lines()
             .filter(|l| l.rsplit('/').next() == Some("app.yaml"))
+            // The same folders the working side skips.
+            .filter(|l| {
+                !l.split('/').any(|part| {
+                    (part.starts_with('.') && part != "." && part != "..") || part == "target" || part == "node_modules"
+                })
+            })
             .map(PathBuf::from)
             .collect();
         files.sort();

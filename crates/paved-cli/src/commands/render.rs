@@ -27,10 +27,11 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
     let envs = chosen_environments(&setup.platform, &args.envs)?;
     let files = inputs::read_all(&inputs::discover(&args.paths)?)?;
     let apps = setup.validate_apps(files, args.report.format)?;
-    setup.update_lock(&apps)?;
     warn_untagged(&apps, &image, &envs);
     warn_deprecated(&setup, &apps);
     let rendered = render_all(&setup, &apps, &envs, &image)?;
+    // Only a render that worked records its versions.
+    setup.update_lock(&apps)?;
     if args.pipelines {
         for (app, outputs) in apps.iter().zip(pipelines(&setup, &apps)?) {
             let (Some(pipeline), Some(dir)) = (outputs.pipeline, Path::new(&app.file.name).parent()) else { continue };

@@ -29,6 +29,11 @@ pub fn run(global: &Global, args: UpgradeArgs) -> Outcome {
         None => None,
     };
     let apps = setup.validate_apps(inputs::read_all(&inputs::discover(&args.paths)?)?, Format::Human)?;
+    if let Some(to) = &to {
+        if !apps.iter().any(|a| a.blueprint.name == to.name) {
+            return Err(Failure::Error(format!("--to: no app here uses blueprint `{}`", to.name)));
+        }
+    }
     let mut moved = Vec::new();
     let mut rewrites = Vec::new();
     for app in &apps {
@@ -38,12 +43,14 @@ pub fn run(global: &Global, args: UpgradeArgs) -> Outcome {
             continue;
         }
         let mut upgraded = app.clone();
-        if target.meta.version.major != current.meta.version.major {
-            // Across a major: new pin, migration, and the file checked again.
-            let mut text =
-                migrate::rewrite_pin(&app.file.text, &format!("{}@{}", target.meta.name, target.meta.version.major))
-                    .map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
-            if let Some(source) = &target.migration {
+        let crosses_major = target.meta.version.major != current.meta.version.major;
+        if crosses_major || !satisfies(&app.blueprint, target) {
+            // The pin no longer allows the target: rewrite it (as precise as it
+            // was); across a major, apply the migration; check the file again.
+            let pin = repin(&app.blueprint, target);
+            let mut text = migrate::rewrite_pin(&app.file.text, &pin)
+                .map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
+            if let Some(source) = target.migration.as_ref().filter(|_| crosses_major) {
                 let migration: Migration = paved_yaml::load_one(source, paved_yaml::Limits::default())
                     .map_err(|e| e.message)
                     .and_then(|n| serde_json::from_value(n.to_json()).map_err(|e| e.to_string()))
@@ -82,11 +89,33 @@ pub fn run(global: &Global, args: UpgradeArgs) -> Outcome {
         eprintln!("dry run: {} apps would move; nothing written", moved.len());
         return Ok(());
     }
+    if global.locked {
+        return Err(Failure::Error("`--locked` forbids changing the lock, which is what upgrade does".into()));
+    }
     for (path, text) in &rewrites {
         write::file(std::path::Path::new(path), text)?;
         eprintln!("rewrote {path}");
     }
     setup.update_lock(&moved)
+}
+
+/// Whether `pin` allows `blueprint`.
+fn satisfies(pin: &BlueprintRef, blueprint: &Blueprint) -> bool {
+    let v = &blueprint.meta.version;
+    pin.name == blueprint.meta.name
+        && pin.major == v.major
+        && pin.minor.is_none_or(|m| m == v.minor)
+        && pin.patch.is_none_or(|p| p == v.patch)
+}
+
+/// A pin for `target` as precise as `pin` was (`api@2`, `api@2.1`, `api@2.1.0`).
+fn repin(pin: &BlueprintRef, target: &Blueprint) -> String {
+    let v = &target.meta.version;
+    match (pin.minor, pin.patch) {
+        (None, _) => format!("{}@{}", target.meta.name, v.major),
+        (Some(_), None) => format!("{}@{}.{}", target.meta.name, v.major, v.minor),
+        (Some(_), Some(_)) => format!("{}@{}", target.meta.name, v),
+    }
 }
 
 /// The version `app` moves to, or `None` when the upgrade does not concern it.
