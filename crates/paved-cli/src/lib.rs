@@ -7,6 +7,24 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+/// `print!` that never panics: when stdout is closed early (`paved … | head`),
+/// the rest of the output is dropped instead of crashing.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `println!` that never panics (see `out!`).
+macro_rules! outln {
+    () => { out!("\n") };
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod cli;
 mod commands;
 mod inputs;

@@ -24,7 +24,7 @@ pub fn print(diagnostics: &[Diagnostic], format: Format) {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&items).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&items).unwrap_or_default());
         }
         Format::Short => {
             for d in diagnostics {

@@ -42,9 +42,9 @@ pub fn run(global: &Global, command: BlueprintCommand) -> Outcome {
     let setup = Setup::load(global, Format::Human)?;
     match command {
         BlueprintCommand::List => {
-            println!("{:<10} {:<9} {:<12} digest", "blueprint", "version", "status");
+            outln!("{:<10} {:<9} {:<12} digest", "blueprint", "version", "status");
             for b in setup.catalog.iter() {
-                println!(
+                outln!(
                     "{:<10} {:<9} {:<12} {}",
                     b.meta.name,
                     b.meta.version,
@@ -84,7 +84,7 @@ pub fn run(global: &Global, command: BlueprintCommand) -> Outcome {
                     write::tree(&dir, &paved_render::output::tree(&rendered, &pipelines), &|_| false)
                 }
                 None => {
-                    print!("{}", paved_render::output::stream(&rendered));
+                    out!("{}", paved_render::output::stream(&rendered));
                     Ok(())
                 }
             }
@@ -100,7 +100,7 @@ pub fn run(global: &Global, command: BlueprintCommand) -> Outcome {
                 }
             };
             let changes = diff::diff(&render_with(&setup, &apps, a)?, &render_with(&setup, &apps, b)?);
-            print!(
+            out!(
                 "{}",
                 match format {
                     DiffFormat::Text => diff::text(&changes),
@@ -155,21 +155,21 @@ fn show(setup: &Setup, wanted: &str) -> Outcome {
             let known: Vec<String> = setup.catalog.iter().map(|b| b.id.clone()).collect();
             Failure::Error(format!("no blueprint `{wanted}`\n\nhelp: the catalog has {}", known.join(", ")))
         })?;
-    println!("{} ({})", b.id, status(b, setup.catalog.has_index()));
-    println!();
-    println!("{}", b.meta.description);
-    println!();
+    outln!("{} ({})", b.id, status(b, setup.catalog.has_index()));
+    outln!();
+    outln!("{}", b.meta.description);
+    outln!();
     let list = |fields: &std::collections::BTreeSet<String>| fields.iter().cloned().collect::<Vec<_>>().join(", ");
-    println!("fields:   {}", list(&b.meta.fields.supported));
-    println!("requires: {}", list(&b.meta.fields.required));
-    println!("autoscales: {}", if b.meta.autoscaling { "yes" } else { "no" });
+    outln!("fields:   {}", list(&b.meta.fields.supported));
+    outln!("requires: {}", list(&b.meta.fields.required));
+    outln!("autoscales: {}", if b.meta.autoscaling { "yes" } else { "no" });
     if let Some(deprecated) = b.publication.as_ref().and_then(|p| p.deprecated.as_ref()) {
-        println!("deprecated: {deprecated}");
+        outln!("deprecated: {deprecated}");
     }
-    println!("digest:   {}", b.digest);
+    outln!("digest:   {}", b.digest);
     if let Some(entry) = setup.catalog.changelog_entry(&b.meta.name, &b.meta.version) {
-        println!();
-        println!("{entry}");
+        outln!();
+        outln!("{entry}");
     }
     Ok(())
 }

@@ -71,7 +71,7 @@ fn compare(path: &str, committed: Option<&str>, expected: Option<&str>) -> usize
         (Some(a), Some(b)) if a == b => 0,
         (Some(a), Some(b)) => {
             let diff = TextDiff::from_lines(a, b);
-            print!(
+            out!(
                 "{}",
                 diff.unified_diff()
                     .context_radius(3)
@@ -80,11 +80,11 @@ fn compare(path: &str, committed: Option<&str>, expected: Option<&str>) -> usize
             1
         }
         (None, Some(_)) => {
-            println!("missing: {path}");
+            outln!("missing: {path}");
             1
         }
         (Some(_), None) => {
-            println!("not rendered by paved: {path}");
+            outln!("not rendered by paved: {path}");
             1
         }
         (None, None) => 0,

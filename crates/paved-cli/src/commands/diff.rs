@@ -54,7 +54,7 @@ pub fn run(global: &Global, args: DiffArgs) -> Outcome {
         DiffFormat::Markdown => diff::markdown(&changes),
         DiffFormat::Json => diff::json(&changes),
     };
-    print!("{text}");
+    out!("{text}");
     match args.exit_code && !changes.is_empty() {
         true => Err(Failure::Findings),
         false => Ok(()),

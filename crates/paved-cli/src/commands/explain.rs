@@ -16,20 +16,20 @@ pub fn run(args: ExplainArgs) -> Outcome {
         Failure::Error(format!("unknown field `{}`\n\nhelp: {hint}", args.field))
     })?;
     let types = if doc.types.is_empty() { String::new() } else { format!(" ({})", doc.types.join(" or ")) };
-    println!("{}{types}", doc.path);
-    println!();
-    println!("{}", doc.description);
+    outln!("{}{types}", doc.path);
+    outln!();
+    outln!("{}", doc.description);
     if let Some(default) = &doc.default {
-        println!();
-        println!("default: {default}");
+        outln!();
+        outln!("default: {default}");
     }
     if !doc.allowed.is_empty() {
-        println!();
-        println!("one of: {}", doc.allowed.join(", "));
+        outln!();
+        outln!("one of: {}", doc.allowed.join(", "));
     }
     if !doc.fields.is_empty() {
-        println!();
-        println!("fields: {}", doc.fields.join(", "));
+        outln!();
+        outln!("fields: {}", doc.fields.join(", "));
     }
     Ok(())
 }

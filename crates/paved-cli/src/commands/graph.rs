@@ -19,6 +19,6 @@ pub fn run(global: &Global, args: GraphArgs) -> Outcome {
         GraphFormat::Mermaid => graph::mermaid(&nodes),
         GraphFormat::Dot => graph::dot(&nodes),
     };
-    print!("{text}");
+    out!("{text}");
     Ok(())
 }

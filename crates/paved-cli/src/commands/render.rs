@@ -56,9 +56,11 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
         None => {
             let stream = output::stream(&rendered);
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(stream.as_bytes())?;
-            stdout.flush()?;
-            Ok(())
+            match stdout.write_all(stream.as_bytes()).and_then(|()| stdout.flush()) {
+                // A reader that stops early (`| head`) is not an error.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(()),
+            }
         }
     }
 }

@@ -14,9 +14,9 @@ pub fn kind(file: SchemaFile) -> SchemaKind {
 
 pub fn run(args: SchemaArgs) -> Outcome {
     if args.markdown {
-        print!("{}", paved_spec::reference_markdown(kind(args.file)));
+        out!("{}", paved_spec::reference_markdown(kind(args.file)));
     } else {
-        print!("{}", paved_spec::schema_text(kind(args.file)));
+        out!("{}", paved_spec::schema_text(kind(args.file)));
     }
     Ok(())
 }

@@ -65,13 +65,13 @@ pub fn run(global: &Global, args: UpgradeArgs) -> Outcome {
                 Failure::Error(format!("{} would not be valid for {} after the migration", app.file.name, target.id))
             })?;
             let diff = TextDiff::from_lines(app.file.text.as_str(), text.as_str());
-            print!("{}", diff.unified_diff().header(&app.file.name, &format!("{} (upgraded)", app.file.name)));
+            out!("{}", diff.unified_diff().header(&app.file.name, &format!("{} (upgraded)", app.file.name)));
             rewrites.push((app.file.name.clone(), text));
         }
         upgraded.blueprint_id = target.id.clone();
         let before = render_with(&setup, std::slice::from_ref(app), current)?;
         let after = render_with(&setup, std::slice::from_ref(&upgraded), target)?;
-        print!(
+        out!(
             "{}/{}: {} → {}\n{}",
             app.app.team,
             app.app.name,

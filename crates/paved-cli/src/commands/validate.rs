@@ -37,7 +37,7 @@ pub fn run(global: &Global, args: ValidateArgs) -> Outcome {
         }
     }
     if format == Format::Json {
-        println!("{}", serde_json::to_string_pretty(&problems).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&problems).unwrap_or_default());
     } else {
         for p in &problems {
             eprintln!(
