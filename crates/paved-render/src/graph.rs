@@ -45,6 +45,18 @@ struct Graph {
     whole_teams: BTreeSet<String>,
 }
 
+impl Graph {
+    /// Every team drawn: those of the set, and those of apps outside it that
+    /// are called or accepted (their subgraphs hold the dashed nodes).
+    fn all_teams(&self) -> BTreeMap<String, BTreeMap<String, String>> {
+        let mut teams = self.teams.clone();
+        for team in self.outside.iter().map(|(team, _)| team).chain(&self.whole_teams) {
+            teams.entry(team.clone()).or_default();
+        }
+        teams
+    }
+}
+
 fn build(apps: &[GraphApp<'_>]) -> Graph {
     let mut graph = Graph {
         teams: BTreeMap::new(),
@@ -137,13 +149,7 @@ pub fn mermaid(apps: &[GraphApp<'_>]) -> String {
     if graph.has_ingress {
         out.push_str("  ingress([\"ingress controller\"])\n");
     }
-    let mut teams = graph.teams.clone();
-    for (team, _) in &graph.outside {
-        teams.entry(team.clone()).or_default();
-    }
-    for team in &graph.whole_teams {
-        teams.entry(team.clone()).or_default();
-    }
+    let teams = graph.all_teams();
     for (team, members) in &teams {
         let index = teams.keys().position(|t| t == team).unwrap_or_default();
         out.push_str(&format!("  subgraph team{index}[\"{}\"]\n", escape_mermaid(team)));
@@ -193,13 +199,7 @@ pub fn dot(apps: &[GraphApp<'_>]) -> String {
     if graph.has_ingress {
         out.push_str("  \"ingress\" [label=\"ingress controller\", shape=oval];\n");
     }
-    let mut teams = graph.teams.clone();
-    for (team, _) in &graph.outside {
-        teams.entry(team.clone()).or_default();
-    }
-    for team in &graph.whole_teams {
-        teams.entry(team.clone()).or_default();
-    }
+    let teams = graph.all_teams();
     for (team, members) in &teams {
         out.push_str(&format!("  subgraph {} {{\n    label={};\n", quote(&format!("cluster_{team}")), quote(team)));
         if graph.whole_teams.contains(team) {
