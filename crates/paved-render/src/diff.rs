@@ -74,11 +74,20 @@ fn index(rendered: &[Rendered]) -> BTreeMap<ObjectKey, &Value> {
     objects
 }
 
-/// The changes from `before` to `after`, sorted by key.
+/// The changes from `before` to `after`: by app, then environment in
+/// promotion order (the order the renders list them), then kind, namespace
+/// and name.
 pub fn diff(before: &[Rendered], after: &[Rendered]) -> Vec<ObjectChange> {
     let (old, new) = (index(before), index(after));
+    let mut order: Vec<&str> = Vec::new();
+    for r in after.iter().chain(before) {
+        if !order.contains(&r.environment.as_str()) {
+            order.push(&r.environment);
+        }
+    }
+    let rank = |env: &str| order.iter().position(|e| *e == env).unwrap_or(usize::MAX);
     let mut keys: Vec<&ObjectKey> = old.keys().chain(new.keys()).collect();
-    keys.sort();
+    keys.sort_by(|a, b| (&a.app, rank(&a.environment), *a).cmp(&(&b.app, rank(&b.environment), *b)));
     keys.dedup();
     let mut changes = Vec::new();
     for key in keys {
@@ -214,14 +223,20 @@ pub fn markdown(changes: &[ObjectChange]) -> String {
     }
     out.push_str(&format!("{}.\n\n", summary(changes)));
     out.push_str("| app | environment | added | removed | changed |\n|---|---|---:|---:|---:|\n");
-    let mut rows: BTreeMap<(&str, &str), [usize; 3]> = BTreeMap::new();
+    // Rows in the order of the changes: app, then promotion order.
+    let mut rows: Vec<((&str, &str), [usize; 3])> = Vec::new();
     for c in changes {
-        let row = rows.entry((c.key.app.as_str(), c.key.environment.as_str())).or_default();
-        row[match c.change {
-            "added" => 0,
-            "removed" => 1,
-            _ => 2,
-        }] += 1;
+        let key = (c.key.app.as_str(), c.key.environment.as_str());
+        if rows.last().is_none_or(|(k, _)| *k != key) {
+            rows.push((key, [0; 3]));
+        }
+        if let Some((_, row)) = rows.last_mut() {
+            row[match c.change {
+                "added" => 0,
+                "removed" => 1,
+                _ => 2,
+            }] += 1;
+        }
     }
     for ((app, env), [added, removed, changed]) in &rows {
         out.push_str(&format!("| `{app}` | {env} | {added} | {removed} | {changed} |\n"));

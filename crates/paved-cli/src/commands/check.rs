@@ -51,7 +51,14 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
 
     if stale > 0 {
         let paths: Vec<String> = args.paths.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-        let mut fix = format!("paved render --pipelines {}", paths.join(" "));
+        let mut fix = String::from("paved render --pipelines");
+        if let Some(platform) = &global.platform {
+            fix.push_str(&format!(" --platform {}", platform.display()));
+        }
+        if let Some(blueprints) = &global.blueprints {
+            fix.push_str(&format!(" --blueprints {}", blueprints.display()));
+        }
+        fix.push_str(&format!(" {}", paths.join(" ")));
         if let Some(out) = &args.out {
             fix.push_str(&format!(" --out {}", out.display()));
         }
