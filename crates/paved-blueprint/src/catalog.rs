@@ -152,12 +152,7 @@ impl Catalog {
             };
             return Err(Problem { message: format!("unknown blueprint `{}`", wanted.name), hint: Some(hint) });
         };
-        let matches = |v: &Version| {
-            v.pre.is_empty()
-                && v.major == wanted.major
-                && wanted.minor.is_none_or(|m| v.minor == m)
-                && wanted.patch.is_none_or(|p| v.patch == p)
-        };
+        let matches = |v: &Version| v.pre.is_empty() && wanted.allows(&wanted.name, v.major, v.minor, v.patch);
         let usable = |b: &Blueprint| match (&self.index, &b.publication) {
             (None, _) => true,
             (Some(_), Some(publication)) => !publication.yanked,
@@ -179,7 +174,7 @@ impl Catalog {
         found.ok_or_else(|| {
             let have: Vec<String> = versions.keys().map(|v| format!("`{}@{v}`", wanted.name)).collect();
             Problem {
-                message: format!("no version of `{}` matches `{}`", wanted.name, display_ref(wanted)),
+                message: format!("no version of `{}` matches `{}`", wanted.name, wanted),
                 hint: Some(format!("the catalog has {}", have.join(", "))),
             }
         })
@@ -238,11 +233,7 @@ impl Catalog {
         let Some(entry) = locked else { return self.resolve(wanted) };
         let Some((name, version)) = entry.blueprint.split_once('@') else { return self.resolve(wanted) };
         let Ok(version) = Version::parse(version) else { return self.resolve(wanted) };
-        let satisfies = name == wanted.name
-            && version.major == wanted.major
-            && wanted.minor.is_none_or(|m| version.minor == m)
-            && wanted.patch.is_none_or(|p| version.patch == p);
-        if !satisfies {
+        if !wanted.allows(name, version.major, version.minor, version.patch) {
             // The pin moved away from the lock (edited by hand or by an upgrade).
             return self.resolve(wanted);
         }
@@ -282,25 +273,8 @@ impl Catalog {
 
     /// What app validation needs to know about the version `wanted` resolves to.
     pub fn rules(&self, wanted: &BlueprintRef) -> Result<BlueprintRules, Problem> {
-        let b = self.resolve(wanted)?;
-        Ok(BlueprintRules {
-            id: b.id.clone(),
-            supported: b.meta.fields.supported.clone(),
-            required: b.meta.fields.required.clone(),
-            autoscaling: b.meta.autoscaling,
-        })
+        self.resolve(wanted).map(Catalog::rules_of)
     }
-}
-
-fn display_ref(r: &BlueprintRef) -> String {
-    let mut s = format!("{}@{}", r.name, r.major);
-    if let Some(minor) = r.minor {
-        s.push_str(&format!(".{minor}"));
-    }
-    if let Some(patch) = r.patch {
-        s.push_str(&format!(".{patch}"));
-    }
-    s
 }
 
 fn invalid(path: impl Into<String>, message: impl Into<String>) -> CatalogError {

@@ -68,6 +68,30 @@ pub struct BlueprintRef {
     pub patch: Option<u64>,
 }
 
+impl BlueprintRef {
+    /// Whether this pin allows the version `major.minor.patch` of blueprint
+    /// `name`: the one rule `api@1`, `api@1.0` and `api@1.0.0` follow.
+    pub fn allows(&self, name: &str, major: u64, minor: u64, patch: u64) -> bool {
+        self.name == name
+            && self.major == major
+            && self.minor.is_none_or(|m| m == minor)
+            && self.patch.is_none_or(|p| p == patch)
+    }
+}
+
+impl fmt::Display for BlueprintRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}@{}", self.name, self.major)?;
+        if let Some(minor) = self.minor {
+            write!(f, ".{minor}")?;
+        }
+        if let Some(patch) = self.patch {
+            write!(f, ".{patch}")?;
+        }
+        Ok(())
+    }
+}
+
 /// A parsed OCI image reference with an explicit registry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageRef {

@@ -102,10 +102,7 @@ pub fn run(global: &Global, args: UpgradeArgs) -> Outcome {
 /// Whether `pin` allows `blueprint`.
 fn satisfies(pin: &BlueprintRef, blueprint: &Blueprint) -> bool {
     let v = &blueprint.meta.version;
-    pin.name == blueprint.meta.name
-        && pin.major == v.major
-        && pin.minor.is_none_or(|m| m == v.minor)
-        && pin.patch.is_none_or(|p| p == v.patch)
+    pin.allows(&blueprint.meta.name, v.major, v.minor, v.patch)
 }
 
 /// A pin for `target` as precise as `pin` was (`api@2`, `api@2.1`, `api@2.1.0`).
