@@ -158,14 +158,17 @@ fn sign(change: &str) -> char {
 /// object by object.
 const BLUEPRINT_ANNOTATION: &str = "/metadata/annotations/paved.io~1blueprint";
 
-/// Whether a change is only the blueprint annotation.
-fn only_annotation(c: &ObjectChange) -> bool {
-    c.change == "changed" && c.fields.iter().all(|f| f.path == BLUEPRINT_ANNOTATION)
+impl ObjectChange {
+    /// Whether the only change is the annotation naming the blueprint
+    /// version, which every object gets when an app changes version.
+    pub fn only_blueprint_annotation(&self) -> bool {
+        self.change == "changed" && self.fields.iter().all(|f| f.path == BLUEPRINT_ANNOTATION)
+    }
 }
 
 /// `N objects only change their paved.io/blueprint annotation`, when any do.
 fn annotation_note(changes: &[ObjectChange]) -> Option<String> {
-    let n = changes.iter().filter(|c| only_annotation(c)).count();
+    let n = changes.iter().filter(|c| c.only_blueprint_annotation()).count();
     (n > 0).then(|| format!("{n} more objects change only their `paved.io/blueprint` annotation"))
 }
 
@@ -173,7 +176,7 @@ fn annotation_note(changes: &[ObjectChange]) -> Option<String> {
 pub fn text(changes: &[ObjectChange]) -> String {
     let note = annotation_note(changes);
     let all = changes;
-    let changes: Vec<ObjectChange> = all.iter().filter(|c| !only_annotation(c)).cloned().collect();
+    let changes: Vec<ObjectChange> = all.iter().filter(|c| !c.only_blueprint_annotation()).cloned().collect();
     let mut out = String::new();
     let mut current = (String::new(), String::new());
     for c in changes {
@@ -244,7 +247,7 @@ pub fn markdown(changes: &[ObjectChange]) -> String {
     if let Some(note) = annotation_note(changes) {
         out.push_str(&format!("\n{note}.\n"));
     }
-    for c in changes.iter().filter(|c| !only_annotation(c)) {
+    for c in changes.iter().filter(|c| !c.only_blueprint_annotation()) {
         out.push_str(&format!(
             "\n<details><summary>{} <code>{}</code> ({}): {} <code>{}</code></summary>\n\n",
             sign(c.change),

@@ -368,13 +368,7 @@ fn publish(setup: &Setup, folder: &Path, id: &str) -> Outcome {
             let changes =
                 diff::diff(&render_with(setup, &earlier, previous)?, &render_with(setup, &earlier, blueprint)?);
             // The annotation naming the blueprint version always changes.
-            let changes: Vec<_> = changes
-                .into_iter()
-                .filter(|c| {
-                    c.change != "changed"
-                        || c.fields.iter().any(|f| f.path != "/metadata/annotations/paved.io~1blueprint")
-                })
-                .collect();
+            let changes: Vec<_> = changes.into_iter().filter(|c| !c.only_blueprint_annotation()).collect();
             if !changes.is_empty() {
                 let section = rendered_output.unwrap_or_default();
                 let mut kinds: Vec<&str> = changes.iter().map(|c| c.key.kind.as_str()).collect();
