@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use paved_blueprint::lock::{Lock, LockEntry};
 use paved_blueprint::{Blueprint, Catalog};
+use paved_render::Engine;
 use paved_spec::platform::{DEFAULT_PLATFORM, Platform};
 use paved_spec::{Diagnostic, SourceFile, ValidApp};
 
@@ -24,6 +25,9 @@ pub struct Setup {
     lock: Lock,
     /// `--locked`: the lock must not change.
     locked: bool,
+    /// The templates of the catalog, each version compiled once for the
+    /// whole command (however many renders it does).
+    pub engine: Engine,
 }
 
 impl Setup {
@@ -32,10 +36,7 @@ impl Setup {
             Some(path) => read(path)?,
             None => SourceFile { name: "<embedded platform.yaml>".into(), text: DEFAULT_PLATFORM.into() },
         };
-        let platform = paved_spec::validate_platform(file).map_err(|diagnostics| {
-            report::print(&diagnostics, format);
-            Failure::Findings
-        })?;
+        let platform = checked_platform(file, format)?;
         let catalog = match &global.blueprints {
             Some(dir) => Catalog::from_dir(dir),
             None => Catalog::embedded(),
@@ -49,7 +50,8 @@ impl Setup {
             }
             _ => Lock::default(),
         };
-        Ok(Setup { platform, catalog, verbose: global.verbose, lock_path, lock, locked: global.locked })
+        let engine = Engine::new(&catalog);
+        Ok(Setup { platform, catalog, verbose: global.verbose, lock_path, lock, locked: global.locked, engine })
     }
 
     /// Validate every app file; all problems of all files are reported at once.
@@ -104,10 +106,7 @@ impl Setup {
     /// The same catalog and options with another platform file and lock, as
     /// they were at a git revision (`paved diff --base`). Nothing is written.
     pub fn at_revision(&self, platform: SourceFile, lock: Option<&str>, format: Format) -> Result<Setup, Failure> {
-        let platform = paved_spec::validate_platform(platform).map_err(|diagnostics| {
-            report::print(&diagnostics, format);
-            Failure::Findings
-        })?;
+        let platform = checked_platform(platform, format)?;
         let lock = match lock {
             Some(text) => Lock::parse(text).map_err(|e| Failure::Error(format!("paved.lock at the base: {e}")))?,
             None => Lock::default(),
@@ -119,6 +118,7 @@ impl Setup {
             lock_path: None,
             lock,
             locked: false,
+            engine: Engine::new(&self.catalog),
         })
     }
 
@@ -191,6 +191,14 @@ fn find_lock(path: &Path) -> PathBuf {
         ups.push("..");
     }
     path.to_path_buf()
+}
+
+/// A platform file, checked; its problems are reported.
+fn checked_platform(file: SourceFile, format: Format) -> Result<Platform, Failure> {
+    paved_spec::validate_platform(file).map_err(|diagnostics| {
+        report::print(&diagnostics, format);
+        Failure::Findings
+    })
 }
 
 /// Read a file as UTF-8 text, naming the path in any error.

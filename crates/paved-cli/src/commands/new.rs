@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use paved_render::Engine;
 use paved_spec::SourceFile;
 use paved_spec::syntax::{self, BlueprintRef};
 
@@ -60,7 +59,8 @@ pub fn run(global: &Global, args: NewArgs) -> Outcome {
             return Err(Failure::Error("the new app file would not be valid; this is a bug in paved".into()));
         }
     };
-    let pipeline = Engine::new(&setup.catalog)
+    let pipeline = setup
+        .engine
         .render_pipeline(&valid.app, &setup.platform, blueprint)
         .map_err(|e| Failure::Error(e.to_string()))?;
     fs_err::create_dir_all(&dir)?;

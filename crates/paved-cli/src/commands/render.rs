@@ -5,7 +5,7 @@ use std::path::Path;
 
 use paved_render::argocd::PROMOTED;
 use paved_render::output::{self, AppOutputs, Rendered};
-use paved_render::{Directory, Engine, ImageOverride, Input};
+use paved_render::{Directory, ImageOverride, Input};
 use paved_spec::ValidApp;
 use paved_spec::platform::Platform;
 use paved_spec::syntax;
@@ -135,11 +135,11 @@ pub fn chosen_environments(platform: &Platform, wanted: &[String]) -> Result<Vec
 
 /// What each app renders once: its pipeline.
 pub fn pipelines(setup: &Setup, apps: &[ValidApp]) -> Result<Vec<AppOutputs>, Failure> {
-    let engine = Engine::new(&setup.catalog);
     apps.iter()
         .map(|app| {
             let blueprint = setup.blueprint_of(app)?;
-            let pipeline = engine
+            let pipeline = setup
+                .engine
                 .render_pipeline(&app.app, &setup.platform, blueprint)
                 .map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
             Ok(AppOutputs { team: app.app.team.clone(), app: app.app.name.clone(), pipeline })
@@ -155,7 +155,6 @@ pub fn render_all(
     envs: &[String],
     image: &ImageOverride,
 ) -> Result<Vec<Rendered>, Failure> {
-    let engine = Engine::new(&setup.catalog);
     let directory = Directory::new(apps.iter().map(|a| (a.app.team.as_str(), a.app.name.as_str(), a.app.port)));
     let mut rendered = Vec::new();
     for env in envs {
@@ -171,7 +170,8 @@ pub fn render_all(
                 image,
                 directory: &directory,
             };
-            let outputs = engine.render_all(&input).map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
+            let outputs =
+                setup.engine.render_all(&input).map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
             rendered.push(Rendered {
                 team: app.app.team.clone(),
                 app: app.app.name.clone(),
