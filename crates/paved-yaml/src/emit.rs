@@ -143,31 +143,38 @@ impl Writer<'_> {
     }
 
     fn scalar(&mut self, value: &Value) {
-        let mut text = String::new();
+        let start = self.out.len();
         match value {
-            Value::Null => text.push_str("null"),
-            Value::Bool(true) => text.push_str("true"),
-            Value::Bool(false) => text.push_str("false"),
-            Value::Number(n) => text.push_str(&n.to_string()),
-            Value::String(s) => write_string(s, &mut text),
+            Value::Null => self.out.push_str("null"),
+            Value::Bool(true) => self.out.push_str("true"),
+            Value::Bool(false) => self.out.push_str("false"),
+            Value::Number(n) => self.out.push_str(&n.to_string()),
+            Value::String(s) => write_string(s, self.out),
             Value::Object(map) => match self.hooks.raw(map) {
                 Some(raw) => {
                     self.out.push_str(&raw);
                     return;
                 }
-                None => text.push_str("{}"),
+                None => self.out.push_str("{}"),
             },
-            Value::Array(_) => text.push_str("[]"),
+            Value::Array(_) => self.out.push_str("[]"),
         }
-        let text = self.hooks.scalar(&text).into_owned();
-        self.out.push_str(&text);
+        self.rewrite_from(start);
     }
 
     fn string(&mut self, s: &str) {
-        let mut text = String::new();
-        write_string(s, &mut text);
-        let text = self.hooks.scalar(&text).into_owned();
-        self.out.push_str(&text);
+        let start = self.out.len();
+        write_string(s, self.out);
+        self.rewrite_from(start);
+    }
+
+    /// Let the hooks rewrite the scalar just written (from `start`); written
+    /// in place, so plain YAML allocates nothing per scalar.
+    fn rewrite_from(&mut self, start: usize) {
+        if let Cow::Owned(text) = self.hooks.scalar(&self.out[start..]) {
+            self.out.truncate(start);
+            self.out.push_str(&text);
+        }
     }
 }
 
