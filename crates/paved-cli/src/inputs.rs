@@ -193,6 +193,13 @@ fn find_lock(path: &Path) -> PathBuf {
     path.to_path_buf()
 }
 
+/// Where an app's pipeline lives in its repository: beside its app file
+/// (`paved new` writes it there, `render --pipelines` refreshes it, `check`
+/// compares it).
+pub fn pipeline_beside(app: &ValidApp) -> Option<PathBuf> {
+    Path::new(&app.file.name).parent().map(|dir| dir.join("azure-pipelines.yml"))
+}
+
 /// A platform file, checked; its problems are reported.
 fn checked_platform(file: SourceFile, format: Format) -> Result<Platform, Failure> {
     paved_spec::validate_platform(file).map_err(|diagnostics| {

@@ -364,7 +364,7 @@ fn property_names(root: &Value, path: &[Segment]) -> Vec<String> {
 }
 
 /// The first sentence of a field's description, as a hint.
-fn explain_short(root: &Value, path: &[Segment], field: &str) -> Option<String> {
+pub(crate) fn explain_short(root: &Value, path: &[Segment], field: &str) -> Option<String> {
     let mut path = path.to_vec();
     if !field.is_empty() {
         path.push(Segment::Key(field.to_owned()));

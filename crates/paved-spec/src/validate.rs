@@ -263,7 +263,7 @@ fn into_diagnostics(
         .into_iter()
         .map(|(span, f)| {
             let path = paths.get(&span).cloned().unwrap_or(f.path);
-            let hint = f.hint.or_else(|| schema_hint(kind, &display_path(&path)));
+            let hint = f.hint.or_else(|| schema_hint(kind, &path));
             let span = first_line(&file.text, span);
             Diagnostic { file: file.clone(), span, field: display_path(&path), message: f.message, hint }
         })
@@ -632,7 +632,7 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
                             "add when it runs, such as `schedule: \"0 3 * * *\"` (every day at 03:00)".to_owned()
                         }
                         "storage" => "add its volume, such as `storage: {size: 10Gi, path: /data}`".to_owned(),
-                        _ => schema_hint(SchemaKind::App, field).unwrap_or_default(),
+                        _ => schema_hint(SchemaKind::App, &[key(field)]).unwrap_or_default(),
                     }),
                 );
             }
@@ -670,24 +670,13 @@ fn canonical_caller(caller: syntax::Caller, team: &str) -> String {
     }
 }
 
-fn schema_hint(kind: SchemaKind, field: &str) -> Option<String> {
-    // `calls[2]` → `calls`; `ingress[0].host` → `ingress.host`
-    let mut plain = String::new();
-    let mut depth = 0;
-    for c in field.chars() {
-        match c {
-            '[' => depth += 1,
-            ']' => depth -= 1,
-            c if depth == 0 => plain.push(c),
-            _ => {}
-        }
-    }
-    if plain.is_empty() {
+/// The first sentence of a field's description, as a hint: where a check has
+/// nothing better to say, the field's own documentation.
+fn schema_hint(kind: SchemaKind, path: &[Segment]) -> Option<String> {
+    if path.is_empty() {
         return None;
     }
-    let doc = schema::explain(kind, &plain).ok()?;
-    let first = doc.description.split(". ").next().unwrap_or_default().trim_end_matches('.');
-    Some(format!("`{field}`: {first}"))
+    schema::explain_short(schema::schema(kind), path, "")
 }
 
 fn platform_rules(root: &Node) -> Vec<Finding> {

@@ -29,8 +29,7 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
 
     // Pipelines committed beside app files.
     for (app, outputs) in apps.iter().zip(&per_app) {
-        let (Some(expected), Some(dir)) = (&outputs.pipeline, Path::new(&app.file.name).parent()) else { continue };
-        let path = dir.join("azure-pipelines.yml");
+        let (Some(expected), Some(path)) = (&outputs.pipeline, inputs::pipeline_beside(app)) else { continue };
         if let Ok(committed) = fs_err::read_to_string(&path) {
             stale += compare(&path.to_string_lossy(), Some(&committed), Some(expected));
         }

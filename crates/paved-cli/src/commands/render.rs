@@ -1,7 +1,6 @@
 //! `paved render`: apps to Kubernetes objects, as a stream or a file tree.
 
 use std::io::Write;
-use std::path::Path;
 
 use paved_render::argocd::PROMOTED;
 use paved_render::output::{self, AppOutputs, Rendered};
@@ -34,8 +33,7 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
     setup.update_lock(&apps)?;
     if args.pipelines {
         for (app, outputs) in apps.iter().zip(pipelines(&setup, &apps)?) {
-            let (Some(pipeline), Some(dir)) = (outputs.pipeline, Path::new(&app.file.name).parent()) else { continue };
-            let path = dir.join("azure-pipelines.yml");
+            let (Some(pipeline), Some(path)) = (outputs.pipeline, inputs::pipeline_beside(app)) else { continue };
             if fs_err::read_to_string(&path).ok().as_deref() != Some(pipeline.as_str()) {
                 write::file(&path, &pipeline)?;
                 eprintln!("wrote {}", path.display());
