@@ -275,7 +275,7 @@ fn a_template_typo_is_an_error_never_an_empty_field() {
     let catalog = tmp.path().join("blueprints");
     let source = common::root().join("blueprints/api/1.0.0");
     let target = catalog.join("api/1.0.0");
-    copy_dir(&source, &target);
+    common::copy_dir(&source, &target);
     let template = target.join("templates/service.yaml.j2");
     let text = fs::read_to_string(&template).expect("template").replace("{{ app.name }}", "{{ app.nmae }}");
     fs::write(&template, text).expect("write");
@@ -287,19 +287,6 @@ fn a_template_typo_is_an_error_never_an_empty_field() {
     assert!(out.stdout.is_empty(), "printed objects after a template error");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("service.yaml.j2") && stderr.contains("undefined"), "{stderr}");
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("ls") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).expect("copy");
-        }
-    }
 }
 
 #[test]
@@ -391,7 +378,7 @@ fn what_the_pipeline_promoted_survives_a_new_render() {
 /// A copy of the catalog to change in a test.
 fn catalog_copy(tmp: &std::path::Path) -> std::path::PathBuf {
     let catalog = tmp.join("blueprints");
-    copy_dir(&common::root().join("blueprints"), &catalog);
+    common::copy_dir(&common::root().join("blueprints"), &catalog);
     catalog
 }
 
@@ -420,7 +407,7 @@ fn only_published_versions_resolve_and_deprecation_warns() {
     let catalog = catalog_copy(tmp.path());
     let dir = catalog.to_str().expect("utf-8");
     // A version in the making: a folder not in index.yaml.
-    copy_dir(&catalog.join("api/1.1.0"), &catalog.join("api/1.2.0"));
+    common::copy_dir(&catalog.join("api/1.1.0"), &catalog.join("api/1.2.0"));
     let meta = catalog.join("api/1.2.0/blueprint.yaml");
     fs::write(&meta, fs::read_to_string(&meta).expect("meta").replace("version: 1.1.0", "version: 1.2.0"))
         .expect("write");
@@ -468,7 +455,7 @@ fn the_lock_file_records_and_holds_exact_versions() {
     // A newer published version does not move a locked app.
     let catalog = catalog_copy(tmp.path());
     let dir = catalog.to_str().expect("utf-8");
-    copy_dir(&catalog.join("stateful/1.0.0"), &catalog.join("stateful/1.1.0"));
+    common::copy_dir(&catalog.join("stateful/1.0.0"), &catalog.join("stateful/1.1.0"));
     let meta = catalog.join("stateful/1.1.0/blueprint.yaml");
     fs::write(&meta, fs::read_to_string(&meta).expect("meta").replace("version: 1.0.0", "version: 1.1.0"))
         .expect("write");

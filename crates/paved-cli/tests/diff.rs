@@ -16,18 +16,6 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(status.success(), "git {args:?} failed");
 }
 
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("ls").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
-}
-
 fn diff(dir: &Path, extra: &[&str]) -> (i32, String) {
     let out = common::paved()
         .current_dir(dir)
@@ -42,7 +30,7 @@ fn diff(dir: &Path, extra: &[&str]) -> (i32, String) {
 fn diff_shows_what_a_change_does_object_by_object() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let repo = tmp.path();
-    copy(&common::root().join("examples"), &repo.join("examples"));
+    common::copy_dir(&common::root().join("examples"), &repo.join("examples"));
     git(repo, &["init", "-q"]);
     git(repo, &["add", "-A"]);
     git(repo, &["commit", "-q", "-m", "base"]);
@@ -56,7 +44,7 @@ fn diff_shows_what_a_change_does_object_by_object() {
     std::fs::write(&app, source).expect("write");
     let (_, markdown) = diff(repo, &["--format", "markdown"]);
     insta::assert_snapshot!(markdown);
-    copy(&common::root().join("blueprints/cronjob/1.0.0/tests/minimal"), &repo.join("examples/new-job"));
+    common::copy_dir(&common::root().join("blueprints/cronjob/1.0.0/tests/minimal"), &repo.join("examples/new-job"));
 
     let (code, text) = diff(repo, &["--exit-code"]);
     assert_eq!(code, 1, "differences exit 1 with --exit-code");
@@ -82,7 +70,7 @@ fn diff_shows_what_a_change_does_object_by_object() {
 fn diff_needs_a_real_revision() {
     let tmp = tempfile::tempdir().expect("tempdir");
     git(tmp.path(), &["init", "-q"]);
-    copy(&common::root().join("examples"), &tmp.path().join("examples"));
+    common::copy_dir(&common::root().join("examples"), &tmp.path().join("examples"));
     let out =
         common::paved().current_dir(tmp.path()).args(["diff", "examples/", "--base", "nope"]).output().expect("runs");
     assert_eq!(out.status.code(), Some(2));

@@ -136,3 +136,16 @@ fn replica_rules(tree: &BTreeMap<String, String>) -> Vec<String> {
     }
     out
 }
+
+/// Copy a folder tree (for tests that change a catalog or an app).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("ls").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
