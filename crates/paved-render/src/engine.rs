@@ -104,14 +104,17 @@ impl Engine {
     /// Render one app in one environment to normalised objects, sorted.
     pub fn render(&self, input: &Input<'_>) -> Result<Vec<Object>, RenderError> {
         let context = Context::new(input.app, input.environment, input.platform, input.blueprint, input.image);
-        self.objects(input, &context, false)
+        let policies = policies(input.app, &context, input.environment, input.platform, input.directory);
+        self.objects(input, &context, false, policies)
     }
 
     /// Render one app in one environment to its objects and its Helm chart.
     pub fn render_all(&self, input: &Input<'_>) -> Result<Outputs, RenderError> {
         let context = Context::new(input.app, input.environment, input.platform, input.blueprint, input.image);
-        let objects = self.objects(input, &context, false)?;
-        let marked = self.objects(input, &context, true)?;
+        // The policies are data, the same in both passes: built once.
+        let policies = policies(input.app, &context, input.environment, input.platform, input.directory);
+        let objects = self.objects(input, &context, false, policies.clone())?;
+        let marked = self.objects(input, &context, true, policies)?;
         let chart = chart(&marked, &context, input.blueprint).map_err(|message| RenderError::Template {
             blueprint: input.blueprint.id.clone(),
             template: "(chart)".into(),
@@ -121,13 +124,19 @@ impl Engine {
         Ok(Outputs { objects, chart, application })
     }
 
-    fn objects(&self, input: &Input<'_>, context: &Context, chart_mode: bool) -> Result<Vec<Object>, RenderError> {
+    fn objects(
+        &self,
+        input: &Input<'_>,
+        context: &Context,
+        chart_mode: bool,
+        policies: Vec<Object>,
+    ) -> Result<Vec<Object>, RenderError> {
         let id = &input.blueprint.id;
         let cell = self.compiled.get(id).ok_or_else(|| RenderError::UnknownBlueprint(id.clone()))?;
         let (env, names) = cell.get_or_init(|| compile(input.blueprint)).as_ref().map_err(|message| {
             RenderError::Template { blueprint: id.clone(), template: "(compiling)".into(), message: message.clone() }
         })?;
-        let mut objects = policies(input.app, context, input.environment, input.platform, input.directory);
+        let mut objects = policies;
         let values = context! { ..Value::from_serialize(context), ..context! { __paved_chart_mode => chart_mode } };
         for name in names {
             let fail =
