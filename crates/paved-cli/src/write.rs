@@ -89,18 +89,26 @@ fn check_target(out: &Path) -> Result<(), Failure> {
 
 /// The files of the old tree at `out` that `keep` claims.
 fn kept(out: &Path, keep: &dyn Fn(&str) -> bool) -> Result<BTreeMap<String, String>, Failure> {
-    let mut found = BTreeMap::new();
-    if !out.is_dir() {
-        return Ok(found);
+    match out.is_dir() {
+        true => files_under(out, keep),
+        false => Ok(BTreeMap::new()),
     }
-    for entry in walkdir::WalkDir::new(out).follow_links(false).sort_by_file_name() {
+}
+
+/// The files under `dir` that `keep` claims, by path relative to `dir` (with
+/// `/`), as text (bytes that are not UTF-8 are replaced, so a stray binary
+/// still shows up as a difference). Links are not followed.
+pub fn files_under(dir: &Path, keep: &dyn Fn(&str) -> bool) -> Result<BTreeMap<String, String>, Failure> {
+    let mut found = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
         let entry = entry.map_err(|e| Failure::Error(e.to_string()))?;
         if !entry.file_type().is_file() {
             continue;
         }
-        let relative = entry.path().strip_prefix(out).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
         if keep(&relative) {
-            found.insert(relative, fs_err::read_to_string(entry.path())?);
+            let bytes = fs_err::read(entry.path())?;
+            found.insert(relative, String::from_utf8_lossy(&bytes).into_owned());
         }
     }
     Ok(found)

@@ -105,15 +105,7 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, Failure> {
             dir.display()
         )));
     }
-    let mut files = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| Failure::Error(e.to_string()))?;
-        // The pipeline's promotions are not paved's to check.
-        if entry.file_type().is_file() && entry.file_name() != PROMOTED {
-            let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-            let text = fs_err::read_to_string(entry.path()).unwrap_or_else(|_| String::from("\u{0}(not UTF-8)"));
-            files.insert(relative, text);
-        }
-    }
-    Ok(files)
+    // The pipeline's promotions are not paved's to check.
+    let not_promoted = |path: &str| path.rsplit('/').next() != Some(PROMOTED);
+    crate::write::files_under(dir, &not_promoted)
 }
