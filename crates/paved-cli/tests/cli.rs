@@ -128,7 +128,7 @@ fn out_writes_a_marked_tree_and_replaces_only_its_own() {
         .collect();
     assert_eq!(
         folders.into_iter().collect::<Vec<_>>(),
-        vec!["payments/ledger-db", "payments/ledger-db/dev"],
+        vec!["payments/ledger-db", "payments/ledger-db/dev", "payments/ledger-db/dev/policies"],
         "{:?}",
         tree.keys().collect::<Vec<_>>()
     );

@@ -107,7 +107,21 @@ fn check_charts(case: &str, helm: &Path) {
         }
         let (ok, rendered, err) = run(helm, &["template", name, chart_arg]);
         assert!(ok, "{at}: helm template failed:\n{err}");
-        let expected = objects(&tree[manifest]);
+        // The chart holds every object but the network policies, which sit
+        // beside it, one file each, for the platform's own Application.
+        let mut expected = objects(&tree[manifest]);
+        let policies_folder = format!("{folder}/policies/");
+        let policies: Vec<&String> = tree.keys().filter(|p| p.starts_with(&policies_folder)).collect();
+        assert!(!policies.is_empty(), "{at}: no network policies beside the chart");
+        for path in policies {
+            for (key, policy) in objects(&tree[path]) {
+                assert_eq!(expected.remove(&key).as_ref(), Some(&policy), "{at}: {path} is not in manifests.yaml");
+            }
+        }
+        assert!(
+            expected.keys().all(|(kind, _)| !kind.contains("NetworkPolicy")),
+            "{at}: a network policy is missing from policies/"
+        );
         let from_helm = objects(&rendered);
         assert_eq!(
             from_helm.keys().collect::<Vec<_>>(),

@@ -1,4 +1,12 @@
-//! The Argo CD Application that deploys an app's chart in one environment.
+//! The Argo CD Applications of an app in one environment: one deploys its
+//! chart, in the team's AppProject; one deploys its network policies, in the
+//! platform-owned policy project.
+//!
+//! Two Applications because a team's project may not create network policies
+//! (nor quotas or limit ranges): the landing zone (`paved landing-zone`)
+//! blacklists them there, so a team cannot open its own namespace. The
+//! policies paved renders from `calls` and `calledBy` go through a project
+//! that may create nothing else, only in the team's namespace.
 
 use serde_json::{Value, json};
 
@@ -16,11 +24,43 @@ pub fn chart_folder(team: &str, app: &str, environment: &str) -> String {
     format!("{team}/{app}/{environment}/chart")
 }
 
-/// The Application: in the team's AppProject, syncing the chart from the
-/// GitOps repository to the environment's cluster and the team's namespace,
-/// automatically (pruning, healing drift), never creating the namespace (the
-/// landing zone owns it), retrying with backoff; replicas an autoscaler owns
-/// are ignored so Argo CD does not fight the autoscaler.
+/// The folder of an app's network policies in one environment, inside the
+/// rendered tree: plain manifests, one file per policy.
+pub fn policies_folder(team: &str, app: &str, environment: &str) -> String {
+    format!("{team}/{app}/{environment}/policies")
+}
+
+/// `folder` inside the GitOps repository.
+fn repository_path(platform: &Platform, folder: String) -> String {
+    match platform.gitops.path.trim_matches('/') {
+        "" => folder,
+        prefix => format!("{prefix}/{folder}"),
+    }
+}
+
+/// How both Applications sync: automatically (pruning, healing drift), never
+/// creating the namespace (the landing zone owns it), retrying with backoff.
+fn sync_policy() -> Value {
+    json!({
+        "automated": { "prune": true, "selfHeal": true },
+        "syncOptions": ["CreateNamespace=false"],
+        "retry": { "limit": 5, "backoff": { "duration": "10s", "factor": 2, "maxDuration": "5m" } },
+    })
+}
+
+fn metadata(context: &Context, platform: &Platform, name: String) -> Value {
+    json!({
+        "name": name,
+        "namespace": platform.gitops.argocd_namespace,
+        "labels": context.labels,
+        "annotations": context.annotations,
+    })
+}
+
+/// The chart's Application: in the team's AppProject, syncing the chart from
+/// the GitOps repository to the environment's cluster and the team's
+/// namespace; replicas an autoscaler owns are ignored so Argo CD does not
+/// fight the autoscaler.
 pub(crate) fn application(
     context: &Context,
     environment: &Environment,
@@ -28,11 +68,7 @@ pub(crate) fn application(
     objects: &[Object],
 ) -> Object {
     let gitops = &platform.gitops;
-    let folder = chart_folder(&context.app.team, &context.app.name, &environment.name);
-    let path = match gitops.path.trim_matches('/') {
-        "" => folder,
-        prefix => format!("{prefix}/{folder}"),
-    };
+    let path = repository_path(platform, chart_folder(&context.app.team, &context.app.name, &environment.name));
     let ignore: Vec<Value> = objects
         .iter()
         .filter(|o| o.kind() == "HorizontalPodAutoscaler")
@@ -62,11 +98,7 @@ pub(crate) fn application(
             },
         },
         "destination": { "server": environment.cluster, "namespace": context.app.namespace },
-        "syncPolicy": {
-            "automated": { "prune": true, "selfHeal": true },
-            "syncOptions": ["CreateNamespace=false"],
-            "retry": { "limit": 5, "backoff": { "duration": "10s", "factor": 2, "maxDuration": "5m" } },
-        },
+        "syncPolicy": sync_policy(),
     });
     if !ignore.is_empty() {
         spec["ignoreDifferences"] = Value::Array(ignore);
@@ -75,13 +107,34 @@ pub(crate) fn application(
         value: json!({
             "apiVersion": "argoproj.io/v1alpha1",
             "kind": "Application",
-            "metadata": {
-                "name": format!("{}-{}-{}", context.app.team, context.app.name, environment.name),
-                "namespace": gitops.argocd_namespace,
-                "labels": context.labels,
-                "annotations": context.annotations,
-            },
+            "metadata": metadata(context, platform, format!("{}-{}-{}", context.app.team, context.app.name, environment.name)),
             "spec": spec,
+        }),
+    }
+}
+
+/// The policies' Application: in the platform's policy project, syncing the
+/// plain policy files to the team's namespace.
+pub(crate) fn policies_application(context: &Context, environment: &Environment, platform: &Platform) -> Object {
+    let gitops = &platform.gitops;
+    let (team, app) = (&context.app.team, &context.app.name);
+    let path = repository_path(platform, policies_folder(team, app, &environment.name));
+    Object {
+        value: json!({
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "Application",
+            "metadata": metadata(context, platform, format!("{team}-{app}-{}-policies", environment.name)),
+            "spec": {
+                "project": environment.policy_project_for(team),
+                "source": {
+                    "repoURL": gitops.repo_url,
+                    "targetRevision": gitops.revision,
+                    "path": path,
+                    "directory": { "recurse": false },
+                },
+                "destination": { "server": environment.cluster, "namespace": context.app.namespace },
+                "syncPolicy": sync_policy(),
+            },
         }),
     }
 }

@@ -60,7 +60,7 @@ pub struct FieldChange {
 fn index(rendered: &[Rendered]) -> BTreeMap<ObjectKey, &Value> {
     let mut objects = BTreeMap::new();
     for r in rendered {
-        for object in r.objects.iter().chain([&r.application]) {
+        for object in r.all_objects() {
             let key = ObjectKey {
                 app: format!("{}/{}", r.team, r.app),
                 environment: r.environment.clone(),

@@ -9,7 +9,7 @@ use paved_blueprint::{Blueprint, Catalog};
 use paved_spec::app::AppFile;
 use paved_spec::platform::{Environment as PlatformEnv, Platform};
 
-use crate::argocd::application;
+use crate::argocd::{application, policies_application};
 use crate::chart::{ChartFiles, MARKER, chart};
 use crate::context::{Context, ImageOverride};
 use crate::netpol::{Directory, policies};
@@ -59,12 +59,17 @@ const CHART_MODE: &str = "__paved_chart_mode";
 /// Everything one app renders in one environment.
 #[derive(Debug, Clone)]
 pub struct Outputs {
-    /// The Kubernetes objects, sorted (the plain manifests).
+    /// The Kubernetes objects, sorted (the plain manifests): the chart's
+    /// objects and the network policies.
     pub objects: Vec<Object>,
-    /// The Helm chart whose `helm template` yields `objects`.
+    /// The app's network policies (also in `objects`). They are not in the
+    /// chart: the platform deploys them, through their own Application, in a
+    /// project the team cannot use (see `argocd`).
+    pub policies: Vec<Object>,
+    /// The Helm chart whose `helm template` yields `objects` without `policies`.
     pub chart: ChartFiles,
-    /// The Argo CD Application deploying the chart.
-    pub application: Object,
+    /// The Argo CD Applications: the chart's, then the policies'.
+    pub applications: Vec<Object>,
 }
 
 /// The compiled templates of one blueprint version: its environment and the
@@ -114,14 +119,17 @@ impl Engine {
         // The policies are data, the same in both passes: built once.
         let policies = policies(input.app, &context, input.environment, input.platform, input.directory);
         let objects = self.objects(input, &context, false, policies.clone())?;
-        let marked = self.objects(input, &context, true, policies)?;
+        let marked = self.objects(input, &context, true, Vec::new())?;
         let chart = chart(&marked, &context, input.blueprint).map_err(|message| RenderError::Template {
             blueprint: input.blueprint.id.clone(),
             template: "(chart)".into(),
             message,
         })?;
-        let application = application(&context, input.environment, input.platform, &objects);
-        Ok(Outputs { objects, chart, application })
+        let applications = vec![
+            application(&context, input.environment, input.platform, &objects),
+            policies_application(&context, input.environment, input.platform),
+        ];
+        Ok(Outputs { objects, policies, chart, applications })
     }
 
     fn objects(

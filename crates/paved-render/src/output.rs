@@ -6,15 +6,16 @@
 //! DIR/
 //!   .paved-tree                            marks the tree as paved's (render refuses to replace a folder without it)
 //!   <team>/<app>/<env>/manifests.yaml      every Kubernetes object of that app in that environment
-//!   <team>/<app>/<env>/chart/              the Helm chart that renders exactly those objects
+//!   <team>/<app>/<env>/chart/              the Helm chart that renders those objects but the network policies
 //!     Chart.yaml  values.yaml  values.schema.json  templates/
-//!   <team>/<app>/<env>/application.yaml    the Argo CD Application deploying the chart
+//!   <team>/<app>/<env>/policies/           the network policies, one file each (deployed by the platform)
+//!   <team>/<app>/<env>/application.yaml    the Argo CD Applications: the chart's, then the policies'
 //!   <team>/<app>/azure-pipelines.yml       the app's Azure DevOps pipeline
 //! ```
 
 use std::collections::BTreeMap;
 
-use crate::argocd::chart_folder;
+use crate::argocd::{chart_folder, policies_folder};
 use crate::chart::ChartFiles;
 use crate::normalise::Object;
 
@@ -36,10 +37,20 @@ pub struct Rendered {
     pub environment: String,
     /// The rendered objects, in output order.
     pub objects: Vec<Object>,
-    /// The Helm chart of those objects.
+    /// The network policies among `objects`, deployed apart from the chart.
+    pub policies: Vec<Object>,
+    /// The Helm chart of the objects but the policies.
     pub chart: ChartFiles,
-    /// The Argo CD Application deploying the chart.
-    pub application: Object,
+    /// The Argo CD Applications: the chart's, then the policies'.
+    pub applications: Vec<Object>,
+}
+
+impl Rendered {
+    /// Every object this app renders in this environment: its objects, then
+    /// its Applications.
+    pub fn all_objects(&self) -> impl Iterator<Item = &Object> {
+        self.objects.iter().chain(&self.applications)
+    }
 }
 
 /// One YAML stream holding every object, each document headed by a comment
@@ -47,7 +58,7 @@ pub struct Rendered {
 pub fn stream(rendered: &[Rendered]) -> String {
     let mut out = String::new();
     for r in rendered {
-        for object in r.objects.iter().chain([&r.application]) {
+        for object in r.all_objects() {
             out.push_str("---\n");
             out.push_str(&format!("# {}/{}\n", r.environment, r.app));
             paved_yaml::emit_to(&object.value, &mut out);
@@ -80,10 +91,18 @@ pub fn tree(rendered: &[Rendered], apps: &[AppOutputs]) -> BTreeMap<String, Stri
         let folder = format!("{}/{}/{}", r.team, r.app, r.environment);
         let text = paved_yaml::emit_documents(r.objects.iter().map(|o| &o.value));
         files.insert(format!("{folder}/manifests.yaml"), text);
-        files.insert(format!("{folder}/application.yaml"), paved_yaml::emit_documents([&r.application.value]));
+        files.insert(
+            format!("{folder}/application.yaml"),
+            paved_yaml::emit_documents(r.applications.iter().map(|o| &o.value)),
+        );
         let chart = chart_folder(&r.team, &r.app, &r.environment);
         for (path, contents) in &r.chart {
             files.insert(format!("{chart}/{path}"), contents.clone());
+        }
+        let policies = policies_folder(&r.team, &r.app, &r.environment);
+        for policy in &r.policies {
+            let file = format!("{policies}/{}-{}.yaml", policy.kind().to_ascii_lowercase(), policy.name());
+            files.insert(file, paved_yaml::emit(&policy.value));
         }
     }
     files

@@ -51,6 +51,9 @@ pub struct Environment {
     /// The namespace of a team's apps; `{team}` stands for the team. Default: `{team}`.
     #[serde(default = "default_namespace")]
     pub namespace: String,
+    /// Whether this is a production environment (developers get read-only access to their namespace there). When no environment says so, the last one is production.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub production: bool,
 }
 
 fn default_namespace() -> String {
@@ -146,6 +149,15 @@ impl Platform {
         self.environments.iter().find(|e| e.name == name)
     }
 
+    /// Whether `environment` is production: marked `production: true`, or,
+    /// when no environment is marked, the last one in promotion order.
+    pub fn is_production(&self, environment: &Environment) -> bool {
+        match self.environments.iter().any(|e| e.production) {
+            true => environment.production,
+            false => self.environments.last().is_some_and(|last| last.name == environment.name),
+        }
+    }
+
     /// The environments' names, in promotion order.
     pub fn environment_names(&self) -> impl Iterator<Item = &str> {
         self.environments.iter().map(|e| e.name.as_str())
@@ -162,6 +174,14 @@ impl Environment {
     /// this name is made (Applications and landing zones both use it).
     pub fn app_project_for(&self, team: &str) -> String {
         format!("{team}-{}", self.name)
+    }
+
+    /// The platform-owned Argo CD AppProject that deploys the network policies
+    /// paved renders for `team`'s apps in this environment: it may create
+    /// nothing but network policies, only in the team's namespace. The team's
+    /// own project may create none ([`Environment::app_project_for`]).
+    pub fn policy_project_for(&self, team: &str) -> String {
+        format!("{team}-{}-policies", self.name)
     }
 }
 

@@ -476,9 +476,10 @@ fn reference_rows(root: &Value, path: &mut Vec<Segment>, rows: &mut Vec<(String,
                 types = doc.allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
             }
             rows.push((doc.path.clone(), types, doc.description.clone()));
-            // Per-environment overrides repeat fields already described.
-            if name != "environments" {
-                let list = subschemas(root, path).iter().any(|s| s.get("items").is_some());
+            let list = subschemas(root, path).iter().any(|s| s.get("items").is_some());
+            // Per-environment overrides (a mapping) repeat fields already
+            // described; the platform's list of environments does not.
+            if name != "environments" || list {
                 if list {
                     path.push(Segment::Index(0));
                     reference_rows(root, path, rows, depth + 1);

@@ -297,7 +297,7 @@ fn publish(setup: &Setup, folder: &Path, id: &str) -> Outcome {
         SchemaSet::for_version(&setup.platform.kubernetes_version).map_err(|e| Failure::Error(e.to_string()))?;
     let apps = test_case_apps(setup, blueprint)?;
     for r in render_with(setup, &apps, blueprint)? {
-        for object in r.objects.iter().chain([&r.application]) {
+        for object in r.all_objects() {
             for v in schemas.validate(&object.value).into_iter().chain(paved_validate::baseline(&object.value)) {
                 refusals.push(format!(
                     "test case {}/{} ({}): {} {}: {v}",

@@ -175,8 +175,9 @@ pub fn render_all(
                 app: app.app.name.clone(),
                 environment: env.clone(),
                 objects: outputs.objects,
+                policies: outputs.policies,
                 chart: outputs.chart,
-                application: outputs.application,
+                applications: outputs.applications,
             });
         }
     }

@@ -23,7 +23,7 @@ pub fn run(global: &Global, args: ValidateArgs) -> Outcome {
     let mut problems = Vec::new();
     let mut objects = 0;
     for r in &rendered {
-        for object in r.objects.iter().chain([&r.application]) {
+        for object in r.all_objects() {
             objects += 1;
             let mut violations = schemas.validate(&object.value);
             violations.extend(paved_validate::baseline(&object.value));

@@ -61,11 +61,16 @@ pub fn render_tree(path: &str, extra: &[&str]) -> BTreeMap<String, String> {
 /// One snapshot text for a whole tree: each file under a `=== path ===`
 /// header. Charts are shown for the first environment only (`dev`): in the
 /// others they differ only in values, which `manifests.yaml` already shows,
-/// and the helm test proves every chart equal to its manifests.
+/// and the helm test proves every chart equal to its manifests. The files in
+/// `policies/` are left out too: they are the policies of `manifests.yaml`,
+/// one per file, which the helm test also proves.
 pub fn snapshot_text(tree: &BTreeMap<String, String>) -> String {
     let mut text = String::new();
     for (path, contents) in tree {
-        if path == ".paved-tree" || (path.contains("/chart/") && !path.contains("/dev/chart/")) {
+        if path == ".paved-tree"
+            || path.contains("/policies/")
+            || (path.contains("/chart/") && !path.contains("/dev/chart/"))
+        {
             continue;
         }
         text.push_str(&format!("=== {path} ===\n{contents}"));
