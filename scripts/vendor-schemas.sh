@@ -30,6 +30,7 @@ KINDS=(
   networkpolicy-networking-v1.json
   poddisruptionbudget-policy-v1.json
   resourcequota-v1.json
+  role-rbac-v1.json
   rolebinding-rbac-v1.json
   service-v1.json
   serviceaccount-v1.json

@@ -50,10 +50,12 @@ pub enum Command {
     Graph(GraphArgs),
     /// Move apps to the newest blueprint version their pins allow, showing what changes.
     Upgrade(UpgradeArgs),
+    /// Render teams' landing zones: namespace, quota, access, Argo CD projects, baseline policy.
+    LandingZone(LandingZoneArgs),
     /// Work with the blueprint catalog.
     #[command(subcommand)]
     Blueprint(BlueprintCommand),
-    /// Print the JSON schema of the app file (or the platform file).
+    /// Print the JSON schema of the app file (or the platform or team file).
     Schema(SchemaArgs),
     /// Explain a field of the app file (or the platform file).
     Explain(ExplainArgs),
@@ -81,6 +83,23 @@ pub struct RenderArgs {
     /// Also (re)write each app's `azure-pipelines.yml` beside its `app.yaml`.
     #[arg(long)]
     pub pipelines: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LandingZoneArgs {
+    /// Team files, or folders holding them (`*.yaml`). Default: `teams`.
+    pub paths: Vec<PathBuf>,
+    /// Render only these environments (repeatable). Default: every environment.
+    #[arg(long = "env", short = 'e', value_name = "ENV")]
+    pub envs: Vec<String>,
+    /// Write one YAML stream to stdout (`-o -`, the default).
+    #[arg(short = 'o', long = "output", value_name = "-", conflicts_with = "out")]
+    pub output: Option<String>,
+    /// Write the file tree to DIR, replacing what paved wrote there before (atomically).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -297,4 +316,5 @@ pub struct ExplainArgs {
 pub enum SchemaFile {
     App,
     Platform,
+    Team,
 }

@@ -229,7 +229,25 @@ fn display(path: &Path) -> String {
 /// `app.yaml` (skipping hidden folders, `target` and `node_modules`). Sorted
 /// and without repeats, so argument order does not change the result.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
-    let default = [PathBuf::from(".")];
+    discover_files(paths, ".", usize::MAX, "app.yaml", &|name| name == "app.yaml")
+}
+
+/// Team files: the paths given, each a file or a folder whose `*.yaml` files
+/// are team files (not its subfolders). Default: `teams`.
+pub fn discover_teams(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    discover_files(paths, "teams", 1, "team file (*.yaml)", &|name| name.ends_with(".yaml") || name.ends_with(".yml"))
+}
+
+/// Files named as given, or found in the folders given (to `depth`) by
+/// `wanted` on their names, each once (by real path), sorted.
+fn discover_files(
+    paths: &[PathBuf],
+    default: &str,
+    depth: usize,
+    what: &str,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<Vec<PathBuf>, Failure> {
+    let default = [PathBuf::from(default)];
     let paths = if paths.is_empty() { &default[..] } else { paths };
     let mut found: BTreeSet<PathBuf> = BTreeSet::new();
     let mut seen_real: BTreeSet<PathBuf> = BTreeSet::new();
@@ -243,20 +261,24 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
         };
         if meta.is_dir() {
             let mut in_dir = 0;
-            let walker =
-                walkdir::WalkDir::new(path).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
+            let walker = walkdir::WalkDir::new(path)
+                .follow_links(false)
+                .max_depth(depth)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
                     let name = e.file_name().to_string_lossy();
                     e.depth() == 0 || !(name.starts_with('.') || name == "target" || name == "node_modules")
                 });
             for entry in walker {
                 let entry = entry.map_err(|e| Failure::Error(e.to_string()))?;
-                if entry.file_type().is_file() && entry.file_name() == "app.yaml" {
+                if entry.file_type().is_file() && wanted(&entry.file_name().to_string_lossy()) {
                     in_dir += 1;
                     add(entry.into_path());
                 }
             }
             if in_dir == 0 {
-                return Err(Failure::Error(format!("no app.yaml found under `{}`", display(path))));
+                return Err(Failure::Error(format!("no {what} found under `{}`", display(path))));
             }
         } else {
             add(path.clone());

@@ -25,6 +25,8 @@ fn committed_schemas_are_fresh() {
         (&["schema", "platform"][..], "schemas/platform.schema.json"),
         (&["schema", "--markdown"][..], "docs/app-file.md"),
         (&["schema", "platform", "--markdown"][..], "docs/platform-file.md"),
+        (&["schema", "team"][..], "schemas/team.schema.json"),
+        (&["schema", "team", "--markdown"][..], "docs/team-file.md"),
     ] {
         let generated = stdout_of(args);
         let committed = fs::read_to_string(common::root().join(file)).expect("committed schema");

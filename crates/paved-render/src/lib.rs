@@ -19,6 +19,7 @@ pub mod context;
 pub mod diff;
 mod engine;
 pub mod graph;
+pub mod landing;
 mod netpol;
 mod normalise;
 pub mod output;

@@ -111,10 +111,7 @@ pub(crate) fn policies(
         let peer = Peer::Pods { namespace: monitoring.namespace.clone(), labels: monitoring.pod_labels.clone() };
         ingress.push(Rule { peer, port: Some(metrics.port) });
     }
-    let mut flavors = platform.network_policy.flavors.clone();
-    flavors.sort();
-    flavors.dedup();
-    flavors
+    flavors(platform)
         .into_iter()
         .map(|flavor| match flavor {
             PolicyFlavor::Kubernetes => kubernetes(context, &ingress, &egress),
@@ -164,14 +161,7 @@ fn kubernetes(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
             Peer::Fqdn { .. } => return None,
         })
     };
-    let dns = json!({
-        "to": [{
-            "namespaceSelector": namespace_selector("kube-system"),
-            "podSelector": { "matchLabels": { "k8s-app": "kube-dns" } },
-        }],
-        "ports": [{ "protocol": "UDP", "port": 53 }, { "protocol": "TCP", "port": 53 }],
-    });
-    let mut egress_rules = vec![dns];
+    let mut egress_rules = vec![kubernetes_dns()];
     egress_rules.extend(egress.iter().filter_map(|r| Some(json!({ "to": [peer(&r.peer)?], "ports": ports(r.port) }))));
     let ingress_rules: Vec<Value> =
         ingress.iter().filter_map(|r| Some(json!({ "from": [peer(&r.peer)?], "ports": ports(r.port) }))).collect();
@@ -194,14 +184,6 @@ fn cilium(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
         Some(port) => json!([{ "ports": [{ "port": port.to_string(), "protocol": "TCP" }] }]),
         None => Value::Null,
     };
-    let endpoint = |namespace: &str, labels: Value| {
-        let mut selector = Map::new();
-        selector.insert("k8s:io.kubernetes.pod.namespace".into(), Value::from(namespace));
-        for (k, v) in labels.as_object().into_iter().flatten() {
-            selector.insert(format!("k8s:{k}"), v.clone());
-        }
-        json!({ "matchLabels": selector })
-    };
     let peer = |peer: &Peer, to: bool| -> Value {
         let endpoints = if to { "toEndpoints" } else { "fromEndpoints" };
         match peer {
@@ -218,16 +200,7 @@ fn cilium(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
         }
         rule
     };
-    // DNS through Cilium's DNS proxy (`rules.dns`): the proxy sees every
-    // lookup, which is how `toFQDNs` learns the addresses a host name has.
-    let dns = json!({
-        "toEndpoints": [endpoint("kube-system", json!({ "k8s-app": "kube-dns" }))],
-        "toPorts": [{
-            "ports": [{ "port": "53", "protocol": "UDP" }, { "port": "53", "protocol": "TCP" }],
-            "rules": { "dns": [{ "matchPattern": "*" }] },
-        }],
-    });
-    let mut egress_rules = vec![dns];
+    let mut egress_rules = vec![cilium_dns()];
     egress_rules.extend(egress.iter().map(|r| with_ports(peer(&r.peer, true), r.port)));
     let ingress_rules: Vec<Value> = ingress.iter().map(|r| with_ports(peer(&r.peer, false), r.port)).collect();
     let mut spec = json!({
@@ -248,6 +221,81 @@ fn cilium(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
         "metadata": metadata(context),
         "spec": spec,
     }))
+}
+
+/// The flavors the platform enables, each once, in a fixed order.
+fn flavors(platform: &Platform) -> Vec<PolicyFlavor> {
+    let mut flavors = platform.network_policy.flavors.clone();
+    flavors.sort();
+    flavors.dedup();
+    flavors
+}
+
+/// Egress to the cluster DNS (kube-dns in kube-system), as a NetworkPolicy rule.
+fn kubernetes_dns() -> Value {
+    json!({
+        "to": [{
+            "namespaceSelector": namespace_selector("kube-system"),
+            "podSelector": { "matchLabels": { "k8s-app": "kube-dns" } },
+        }],
+        "ports": [{ "protocol": "UDP", "port": 53 }, { "protocol": "TCP", "port": 53 }],
+    })
+}
+
+/// Cilium endpoints: pods with `labels` in `namespace`.
+fn endpoint(namespace: &str, labels: Value) -> Value {
+    let mut selector = Map::new();
+    selector.insert("k8s:io.kubernetes.pod.namespace".into(), Value::from(namespace));
+    for (k, v) in labels.as_object().into_iter().flatten() {
+        selector.insert(format!("k8s:{k}"), v.clone());
+    }
+    json!({ "matchLabels": selector })
+}
+
+/// Egress to the cluster DNS as a Cilium rule, through Cilium's DNS proxy
+/// (`rules.dns`): the proxy sees every lookup, which is how `toFQDNs` learns
+/// the addresses a host name has.
+fn cilium_dns() -> Value {
+    json!({
+        "toEndpoints": [endpoint("kube-system", json!({ "k8s-app": "kube-dns" }))],
+        "toPorts": [{
+            "ports": [{ "port": "53", "protocol": "UDP" }, { "port": "53", "protocol": "TCP" }],
+            "rules": { "dns": [{ "matchPattern": "*" }] },
+        }],
+    })
+}
+
+/// A namespace's baseline, under every app's own policies: every pod denied
+/// in both directions but DNS, in each flavor the platform enables. Pods that
+/// no app policy selects (a debug pod, a job started by hand) stay isolated.
+pub(crate) fn namespace_baseline(metadata: &Value, platform: &Platform) -> Vec<Object> {
+    flavors(platform)
+        .into_iter()
+        .map(|flavor| match flavor {
+            PolicyFlavor::Kubernetes => object(json!({
+                "apiVersion": "networking.k8s.io/v1",
+                "kind": "NetworkPolicy",
+                "metadata": metadata,
+                "spec": {
+                    "podSelector": {},
+                    "policyTypes": ["Ingress", "Egress"],
+                    "egress": [kubernetes_dns()],
+                },
+            })),
+            PolicyFlavor::Cilium => object(json!({
+                "apiVersion": "cilium.io/v2",
+                "kind": "CiliumNetworkPolicy",
+                "metadata": metadata,
+                "spec": {
+                    "endpointSelector": {},
+                    "enableDefaultDeny": { "ingress": true, "egress": true },
+                    "egress": [cilium_dns()],
+                    // An empty rule admits no one; see `cilium`.
+                    "ingress": [{}],
+                },
+            })),
+        })
+        .collect()
 }
 
 /// Drop the nulls (unrestricted ports) the way the normaliser does for templates.

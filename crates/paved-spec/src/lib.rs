@@ -1,4 +1,4 @@
-//! The app and platform files: their types, JSON schemas, and validation.
+//! The app, platform and team files: their types, JSON schemas, and validation.
 //!
 //! Everything a person writes goes through here before anything is rendered:
 //! the file is parsed with positions ([`paved_yaml`]), checked against the JSON
@@ -15,9 +15,10 @@ pub mod migrate;
 pub mod platform;
 mod schema;
 pub mod syntax;
+pub mod team;
 mod validate;
 
 pub use calls::{CallReport, check_calls};
 pub use diagnostic::{Diagnostic, SourceFile, display_path};
 pub use schema::{FieldDoc, SchemaKind, explain, reference_markdown, schema, schema_text};
-pub use validate::{BlueprintRules, ValidApp, validate_app, validate_platform};
+pub use validate::{BlueprintRules, ValidApp, validate_app, validate_platform, validate_team};

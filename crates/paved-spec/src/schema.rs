@@ -12,12 +12,14 @@ use crate::app::AppFile;
 use crate::diagnostic::{Finding, display_path};
 use crate::platform::Platform;
 use crate::syntax::did_you_mean;
+use crate::team::TeamFile;
 
 /// Which file kind a schema describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SchemaKind {
     App,
     Platform,
+    Team,
 }
 
 struct Compiled {
@@ -28,9 +30,11 @@ struct Compiled {
 fn compiled(kind: SchemaKind) -> &'static Compiled {
     static APP: OnceLock<Compiled> = OnceLock::new();
     static PLATFORM: OnceLock<Compiled> = OnceLock::new();
+    static TEAM: OnceLock<Compiled> = OnceLock::new();
     let (cell, make): (_, fn() -> Value) = match kind {
         SchemaKind::App => (&APP, || schemars::schema_for!(AppFile).to_value()),
         SchemaKind::Platform => (&PLATFORM, || schemars::schema_for!(Platform).to_value()),
+        SchemaKind::Team => (&TEAM, || schemars::schema_for!(TeamFile).to_value()),
     };
     cell.get_or_init(|| {
         let mut json = make();
@@ -446,6 +450,7 @@ pub fn reference_markdown(kind: SchemaKind) -> String {
     let (title, file) = match kind {
         SchemaKind::App => ("The app file", "app.yaml"),
         SchemaKind::Platform => ("The platform file", "platform.yaml"),
+        SchemaKind::Team => ("The team file", "teams/<team>.yaml"),
     };
     let mut out = format!("# {title} (`{file}`)\n\n");
     out.push_str("<!-- Generated from the Rust types by `paved schema --markdown`; do not edit by hand. -->\n\n");

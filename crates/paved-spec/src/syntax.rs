@@ -667,6 +667,35 @@ fn digest_issue(digest: &str) -> Option<Issue> {
     None
 }
 
+/// Check an Entra ID (Azure AD) object ID: a UUID in its canonical form,
+/// `8-4-4-4-12` lowercase hex digits, as group claims carry it. RoleBindings
+/// compare it as a string, so `{…}`, uppercase or a missing dash would bind
+/// no one.
+pub fn object_id(value: &str) -> Result<(), Problem> {
+    const HINT: &str = "copy the group's Object ID from Entra ID, like `4b1f6c2e-8d3a-4f5b-9c7e-1a2b3c4d5e6f`";
+    let shape = |v: &str| {
+        let groups: Vec<&str> = v.split('-').collect();
+        groups.len() == 5
+            && groups
+                .iter()
+                .zip([8, 4, 4, 4, 12])
+                .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    let trimmed = value.trim().trim_start_matches('{').trim_end_matches('}');
+    if shape(value) && value.bytes().all(|b| !b.is_ascii_uppercase()) {
+        return Ok(());
+    }
+    if shape(trimmed) {
+        let canonical = trimmed.to_ascii_lowercase();
+        return Err(Problem::new(format!("{} is not written the way tokens carry it", q(value)))
+            .with_hint(did_you_mean_hint(&canonical)));
+    }
+    if value.contains('@') {
+        return Err(Problem::new(format!("{} is a name, not an object ID", q(value))).with_hint(HINT));
+    }
+    Err(Problem::new(format!("{} is not an Entra ID object ID (a UUID)", q(value))).with_hint(HINT))
+}
+
 /// Check an image digest: `sha256:` followed by 64 lowercase hex digits.
 pub fn image_digest(value: &str) -> Result<(), Problem> {
     match digest_issue(value) {
@@ -1273,6 +1302,20 @@ fn whitespace_problem(value: &str, c: char, valid: impl Fn(&str) -> bool, fallba
     let fixed = compact(value);
     let hint = if !fixed.is_empty() && valid(&fixed) { did_you_mean_hint(&fixed) } else { fallback.to_string() };
     Problem::new(format!("{} contains {}", q(value), describe_char(c))).with_hint(hint)
+}
+
+/// The size of a valid quantity in base units (cores, bytes), to compare
+/// quantities written in different units: `500m` < `1` and `1Gi` > `1G`.
+/// `None` when it is not a quantity.
+pub fn quantity_magnitude(value: &str) -> Option<f64> {
+    let number = parse_number(value).ok()?;
+    let mantissa: f64 = if number.digits.is_empty() { 0.0 } else { number.digits.parse().ok()? };
+    let scale = match unit(number.suffix)? {
+        Unit::Decimal(e) => 10f64.powi(i32::try_from(e).ok()?),
+        Unit::Binary(bits) => 2f64.powi(i32::try_from(bits).ok()?),
+    };
+    let sign = if number.negative { -1.0 } else { 1.0 };
+    Some(sign * mantissa * 10f64.powi(i32::try_from(number.exp10).ok()?) * scale)
 }
 
 /// Check a CPU request: a Kubernetes quantity greater than zero in cores (`2`, `0.5`) or
@@ -2359,6 +2402,33 @@ mod tests {
         assert!(memory_quantity("0.3Ki").is_err());
         assert!(divisible_by_pow5("125", 3));
         assert!(!divisible_by_pow5("126", 1));
+    }
+
+    #[test]
+    fn quantities_compare_across_units() {
+        let m = |v| quantity_magnitude(v).unwrap_or(f64::NAN);
+        assert!(m("500m") < m("1") && m("1") < m("1.5") && m("1.5") == m("1500m"));
+        assert!(m("1G") < m("1Gi") && m("256Mi") < m("512Mi") && m("1Gi") == m("1024Mi"));
+        assert!(m("1e3") == m("1k"));
+        assert_eq!(quantity_magnitude("1 Gi"), None);
+    }
+
+    #[test]
+    fn object_id_checks() {
+        accepts(object_id, &["4b1f6c2e-8d3a-4f5b-9c7e-1a2b3c4d5e6f", "00000000-0000-0000-0000-000000000000"]);
+        let upper = object_id("4B1F6C2E-8D3A-4F5B-9C7E-1A2B3C4D5E6F").expect_err("refused");
+        assert!(upper.hint.unwrap_or_default().contains("`4b1f6c2e-8d3a-4f5b-9c7e-1a2b3c4d5e6f`"));
+        let braced = object_id("{4b1f6c2e-8d3a-4f5b-9c7e-1a2b3c4d5e6f}").expect_err("refused");
+        assert!(braced.hint.unwrap_or_default().contains("`4b1f6c2e-8d3a-4f5b-9c7e-1a2b3c4d5e6f`"));
+        assert!(object_id("payments-admins@bank.com").expect_err("refused").message.contains("a name"));
+        for bad in [
+            "",
+            "4b1f6c2e8d3a4f5b9c7e1a2b3c4d5e6f",
+            "4b1f6c2e-8d3a-4f5b-9c7e-1a2b3c4d5e6",
+            "zb1f6c2e-8d3a-4f5b-9c7e-1a2b3c4d5e6f",
+        ] {
+            assert!(object_id(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::diagnostic::{Diagnostic, Finding, SourceFile, display_path};
 use crate::platform::{Platform, PolicyFlavor};
 use crate::schema::{self, SchemaKind};
 use crate::syntax::{self, BlueprintRef, Problem, did_you_mean};
+use crate::team::TeamFile;
 
 /// What app validation needs to know about the blueprint an app names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,20 +106,8 @@ pub fn validate_app(
     let overrides: BTreeMap<String, &Node> = match root.get("environments").map(|n| &n.kind) {
         Some(NodeKind::Map(entries)) => {
             for entry in entries {
-                if !env_names.contains(&entry.key.as_str()) {
-                    let hint = match did_you_mean(&entry.key, env_names.iter().copied()) {
-                        Some(c) => format!("did you mean `{c}`?"),
-                        None => format!("the platform's environments are {}", ticked(&env_names)),
-                    };
-                    add(
-                        &root,
-                        vec![finding(
-                            vec![key("environments"), key(&entry.key)],
-                            true,
-                            format!("unknown environment `{}`", entry.key),
-                            Some(hint),
-                        )],
-                    );
+                if let Some(unknown) = unknown_environment(&entry.key, &env_names) {
+                    add(&root, vec![unknown]);
                 }
             }
             entries.iter().map(|e| (e.key.clone(), &e.value)).collect()
@@ -214,6 +203,20 @@ pub fn validate_platform(file: SourceFile) -> Result<Platform, Vec<Diagnostic>> 
     }
     if !findings.is_empty() || !soft.is_empty() {
         return Err(into_diagnostics(SchemaKind::Platform, &file, &root, findings, soft));
+    }
+    serde_json::from_value(root.to_json()).map_err(|e| vec![internal(&file, e.to_string())])
+}
+
+/// Check a team file (`teams/<team>.yaml`) against its schema and the platform:
+/// every problem, with positions, or the team.
+pub fn validate_team(file: SourceFile, platform: &Platform) -> Result<TeamFile, Vec<Diagnostic>> {
+    let file = Arc::new(file);
+    let (root, soft) = load(&file, "a team file needs `team`, `groups` and `quota`; see `docs/team-file.md`")?;
+    let mut list = schema::check(SchemaKind::Team, &root);
+    list.extend(team_rules(&root, &file.name, platform));
+    let findings: Vec<(Span, Finding)> = list.into_iter().map(|f| (root.span_at(&f.path, f.at_key), f)).collect();
+    if !findings.is_empty() || !soft.is_empty() {
+        return Err(into_diagnostics(SchemaKind::Team, &file, &root, findings, soft));
     }
     serde_json::from_value(root.to_json()).map_err(|e| vec![internal(&file, e.to_string())])
 }
@@ -767,6 +770,92 @@ fn platform_rules(root: &Node) -> Vec<Finding> {
                         );
                     }
                 }
+            }
+        }
+    }
+    r.out
+}
+
+/// `environments.<name>` when `name` is not one of the platform's environments.
+fn unknown_environment(name: &str, names: &[&str]) -> Option<Finding> {
+    if names.contains(&name) {
+        return None;
+    }
+    let hint = match did_you_mean(name, names.iter().copied()) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None => format!("the platform's environments are {}", ticked(names)),
+    };
+    Some(finding(vec![key("environments"), key(name)], true, format!("unknown environment `{name}`"), Some(hint)))
+}
+
+/// The rules of a team file beyond its schema: names that make valid
+/// namespaces and projects, group IDs, quantities, known environments.
+fn team_rules(root: &Node, file_name: &str, platform: &Platform) -> Vec<Finding> {
+    let mut r = Rules { out: Vec::new() };
+    if let Some((team, _)) = string(root, "team") {
+        let check = syntax::dns_label(team, 63).and_then(|()| {
+            let stem = std::path::Path::new(file_name).file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            if stem != team {
+                return Err(Problem::new(format!("the team is `{team}`, but the file is `{stem}.yaml`"))
+                    .with_hint(format!("a team file is `teams/<team>.yaml`: name it `{team}.yaml`, or fix `team`")));
+            }
+            for env in &platform.environments {
+                let namespace = env.namespace_for(team);
+                if let Err(p) = syntax::dns_label(&namespace, 63) {
+                    return Err(Problem::new(format!(
+                        "team `{team}` gives the namespace `{namespace}` in `{}`, which is not valid: {}",
+                        env.name, p.message
+                    ))
+                    .with_hint(format!("use a shorter team name; the platform names namespaces `{}`", env.namespace)));
+                }
+                let project = env.policy_project_for(team);
+                if project.len() > 63 {
+                    return Err(Problem::new(format!(
+                        "the Argo CD project `{project}` would be {} characters long, more than 63",
+                        project.len()
+                    ))
+                    .with_hint("use a shorter team name"));
+                }
+            }
+            Ok(())
+        });
+        r.check(vec![key("team")], check);
+    }
+    if let Some(groups) = root.get("groups") {
+        for role in ["admins", "developers"] {
+            if let Some((id, _)) = string(groups, role) {
+                r.check(vec![key("groups"), key(role)], syntax::object_id(id));
+            }
+        }
+    }
+    let quota_rules = |r: &mut Rules, quota: &Node, at: &[Segment]| {
+        let path = |field: &str| at.iter().cloned().chain([key(field)]).collect::<Vec<_>>();
+        if let Some(cpu) = quantity(quota, "cpu") {
+            r.check(path("cpu"), syntax::cpu_quantity(&cpu));
+        }
+        for field in ["memory", "storage"] {
+            if let Some(size) = quantity(quota, field) {
+                r.check(path(field), syntax::memory_quantity(&size));
+            }
+        }
+    };
+    if let Some(quota) = root.get("quota") {
+        quota_rules(&mut r, quota, &[key("quota")]);
+    }
+    if let Some(NodeKind::Map(entries)) = root.get("environments").map(|n| &n.kind) {
+        if entries.is_empty() {
+            r.fail(
+                vec![key("environments")],
+                false,
+                "lists no environment".into(),
+                Some("name the environments the team uses, or leave `environments` out for all of them".into()),
+            );
+        }
+        let names: Vec<&str> = platform.environment_names().collect();
+        for entry in entries {
+            r.out.extend(unknown_environment(&entry.key, &names));
+            if let Some(quota) = entry.value.get("quota") {
+                quota_rules(&mut r, quota, &[key("environments"), key(&entry.key), key("quota")]);
             }
         }
     }

@@ -45,6 +45,7 @@ const KUBERNETES_KINDS: &[KindFile] = &[
     kind("networking.k8s.io/v1", "Ingress", "ingress-networking-v1.json"),
     kind("networking.k8s.io/v1", "NetworkPolicy", "networkpolicy-networking-v1.json"),
     kind("policy/v1", "PodDisruptionBudget", "poddisruptionbudget-policy-v1.json"),
+    kind("rbac.authorization.k8s.io/v1", "Role", "role-rbac-v1.json"),
     kind("rbac.authorization.k8s.io/v1", "RoleBinding", "rolebinding-rbac-v1.json"),
     kind("v1", "ConfigMap", "configmap-v1.json"),
     kind("v1", "LimitRange", "limitrange-v1.json"),

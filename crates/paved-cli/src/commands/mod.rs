@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod explain;
 mod graph;
+mod landing_zone;
 mod new;
 mod render;
 mod schema;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Diff(args) => diff::run(&cli.global, args),
         Command::New(args) => new::run(&cli.global, args),
         Command::Graph(args) => graph::run(&cli.global, args),
+        Command::LandingZone(args) => landing_zone::run(&cli.global, args),
         Command::Upgrade(args) => upgrade::run(&cli.global, args),
         Command::Blueprint(command) => blueprint::run(&cli.global, command),
         Command::Schema(args) => schema::run(args),

@@ -14,13 +14,7 @@ use crate::inputs::{self, Setup};
 use crate::{Failure, Outcome, write};
 
 pub fn run(global: &Global, args: RenderArgs) -> Outcome {
-    if let Some(o) = &args.output {
-        if o != "-" {
-            return Err(Failure::Error(format!(
-                "`-o {o}`: only `-o -` (stdout) is supported; use `--out DIR` for a file tree"
-            )));
-        }
-    }
+    stdout_only(args.output.as_deref())?;
     let image = image_override(&args)?;
     let setup = Setup::load(global, args.report.format)?;
     let envs = chosen_environments(&setup.platform, &args.envs)?;
@@ -51,15 +45,26 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
             };
             write::tree(dir, &files, &keep)
         }
-        None => {
-            let stream = output::stream(&rendered);
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(stream.as_bytes()).and_then(|()| stdout.flush()) {
-                // A reader that stops early (`| head`) is not an error.
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-                _ => Ok(()),
-            }
+        None => print_stream(&output::stream(&rendered)),
+    }
+}
+
+/// `-o` takes only `-`: a tree goes to `--out DIR`.
+pub fn stdout_only(output: Option<&str>) -> Outcome {
+    match output {
+        Some(o) if o != "-" => {
+            Err(Failure::Error(format!("`-o {o}`: only `-o -` (stdout) is supported; use `--out DIR` for a file tree")))
         }
+        _ => Ok(()),
+    }
+}
+
+/// Print a YAML stream; a reader that stops early (`| head`) is not an error.
+pub fn print_stream(stream: &str) -> Outcome {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(stream.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
     }
 }
 

@@ -9,6 +9,7 @@ pub fn kind(file: SchemaFile) -> SchemaKind {
     match file {
         SchemaFile::App => SchemaKind::App,
         SchemaFile::Platform => SchemaKind::Platform,
+        SchemaFile::Team => SchemaKind::Team,
     }
 }
 

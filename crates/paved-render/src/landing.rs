@@ -1,0 +1,257 @@
+//! Landing zones: what a team gets before its first app, per environment.
+//!
+//! From a team file and the platform file, pure data:
+//!
+//! - the **Namespace**, enforcing (and auditing, warning) Pod Security
+//!   `restricted` at the platform's Kubernetes version, labelled with the team;
+//! - a **ResourceQuota** (the team's CPU, memory and storage; no load
+//!   balancers or node ports) and a **LimitRange** whose defaults are the
+//!   smallest requests the blueprints give, so a container nobody sized still
+//!   fits the quota;
+//! - the **ServiceAccounts** Argo CD deploys as (`deployer` for the chart,
+//!   `policy-deployer` for the network policies), with what they may do;
+//! - **RoleBindings** for the team's Entra ID groups: admins get `admin`,
+//!   developers `edit`, and `view` in production;
+//! - two **AppProjects**: the team's (`Environment::app_project_for`), which
+//!   may deploy anything namespaced into the team's namespace except quotas,
+//!   limit ranges, RBAC and network policies; and the platform's policy project
+//!   (`Environment::policy_project_for`), which may deploy only network
+//!   policies there. Neither may touch cluster-scoped resources;
+//! - the namespace's **baseline policy**: default deny both ways plus DNS, in
+//!   each flavor the platform enables.
+//!
+//! `docs/landing-zones.md` explains each choice.
+
+use std::collections::BTreeMap;
+
+use paved_blueprint::{Blueprint, Catalog};
+use paved_spec::platform::{Environment, Platform};
+use paved_spec::syntax;
+use paved_spec::team::TeamFile;
+use serde_json::{Value, json};
+
+use crate::netpol::namespace_baseline;
+use crate::normalise::Object;
+
+/// The ServiceAccount Argo CD deploys a team's charts as.
+pub const DEPLOYER: &str = "deployer";
+/// The ServiceAccount Argo CD deploys a team's network policies as.
+pub const POLICY_DEPLOYER: &str = "policy-deployer";
+
+/// Requests a container gets when it names none (the LimitRange defaults).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerDefaults {
+    /// The CPU request.
+    pub cpu: String,
+    /// The memory request, which is also the memory limit.
+    pub memory: String,
+}
+
+impl ContainerDefaults {
+    /// The smallest CPU and the smallest memory request any blueprint version
+    /// of `catalog` gives by default (`None` for an empty catalog).
+    pub fn from_catalog(catalog: &Catalog) -> Option<ContainerDefaults> {
+        let smallest = |pick: fn(&Blueprint) -> &str| {
+            catalog
+                .iter()
+                .map(pick)
+                .filter_map(|q| Some((syntax::quantity_magnitude(q)?, q)))
+                .min_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+                .map(|(_, q)| q.to_owned())
+        };
+        Some(ContainerDefaults {
+            cpu: smallest(|b| &b.meta.defaults.resources.cpu)?,
+            memory: smallest(|b| &b.meta.defaults.resources.memory)?,
+        })
+    }
+}
+
+/// One team's landing zone in one environment.
+#[derive(Debug, Clone)]
+pub struct LandingZone {
+    /// The team.
+    pub team: String,
+    /// The environment.
+    pub environment: String,
+    /// The objects for the environment's cluster, in output order.
+    pub cluster: Vec<Object>,
+    /// The AppProjects, for the namespace Argo CD runs in.
+    pub argocd: Vec<Object>,
+}
+
+/// Kinds the team's own project may not create: they are the landing zone's,
+/// or the platform's (the network policies paved renders from app files).
+const TEAM_BLACKLIST: [(&str, &str); 6] = [
+    ("", "ResourceQuota"),
+    ("", "LimitRange"),
+    ("networking.k8s.io", "NetworkPolicy"),
+    ("cilium.io", "CiliumNetworkPolicy"),
+    ("rbac.authorization.k8s.io", "Role"),
+    ("rbac.authorization.k8s.io", "RoleBinding"),
+];
+
+/// The only kinds the policy project may create.
+const POLICY_KINDS: [(&str, &str); 2] = [("networking.k8s.io", "NetworkPolicy"), ("cilium.io", "CiliumNetworkPolicy")];
+
+/// The landing zone of `team` in `environment`.
+pub fn landing_zone(
+    team: &TeamFile,
+    environment: &Environment,
+    platform: &Platform,
+    defaults: &ContainerDefaults,
+) -> LandingZone {
+    let name = &team.team;
+    let namespace = environment.namespace_for(name);
+    let labels = labels(name);
+    let meta = |object_name: &str| json!({ "name": object_name, "namespace": namespace, "labels": labels });
+
+    let mut namespace_labels = labels.clone();
+    namespace_labels.insert("paved.io/team".into(), name.clone());
+    let version = format!("v{}", platform.kubernetes_version);
+    for mode in ["enforce", "audit", "warn"] {
+        namespace_labels.insert(format!("pod-security.kubernetes.io/{mode}"), "restricted".into());
+        namespace_labels.insert(format!("pod-security.kubernetes.io/{mode}-version"), version.clone());
+    }
+    let quota = team.quota_in(&environment.name);
+    let mut hard = json!({
+        "requests.cpu": quota.cpu.to_string(),
+        "requests.memory": quota.memory.to_string(),
+        // Blueprints set the memory limit to the request.
+        "limits.memory": quota.memory.to_string(),
+        "services.loadbalancers": "0",
+        "services.nodeports": "0",
+    });
+    if let Some(storage) = &quota.storage {
+        hard["requests.storage"] = json!(storage.to_string());
+    }
+    let group = |id: &str| json!({ "apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": id });
+    let service_account = |sa: &str| json!({ "kind": "ServiceAccount", "name": sa, "namespace": namespace });
+    let binding = |binding_name: &str, role_kind: &str, role: &str, subject: Value| {
+        json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "RoleBinding",
+            "metadata": meta(binding_name),
+            "roleRef": { "apiGroup": "rbac.authorization.k8s.io", "kind": role_kind, "name": role },
+            "subjects": [subject],
+        })
+    };
+    let developers_role = if platform.is_production(environment) { "view" } else { "edit" };
+
+    let mut cluster = vec![
+        json!({
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "metadata": { "name": namespace, "labels": namespace_labels },
+        }),
+        json!({
+            "apiVersion": "v1",
+            "kind": "ResourceQuota",
+            "metadata": meta("team-quota"),
+            "spec": { "hard": hard },
+        }),
+        json!({
+            "apiVersion": "v1",
+            "kind": "LimitRange",
+            "metadata": meta("container-defaults"),
+            "spec": { "limits": [{
+                "type": "Container",
+                "defaultRequest": { "cpu": defaults.cpu, "memory": defaults.memory },
+                "default": { "memory": defaults.memory },
+            }] },
+        }),
+        json!({
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": meta(DEPLOYER),
+            "automountServiceAccountToken": false,
+        }),
+        json!({
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": meta(POLICY_DEPLOYER),
+            "automountServiceAccountToken": false,
+        }),
+        json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "Role",
+            "metadata": meta("network-policies"),
+            "rules": [
+                { "apiGroups": ["networking.k8s.io"], "resources": ["networkpolicies"], "verbs": ["*"] },
+                { "apiGroups": ["cilium.io"], "resources": ["ciliumnetworkpolicies"], "verbs": ["*"] },
+            ],
+        }),
+        binding(DEPLOYER, "ClusterRole", "edit", service_account(DEPLOYER)),
+        binding(POLICY_DEPLOYER, "Role", "network-policies", service_account(POLICY_DEPLOYER)),
+        binding("team-admins", "ClusterRole", "admin", group(&team.groups.admins)),
+        binding("team-developers", "ClusterRole", developers_role, group(&team.groups.developers)),
+    ];
+    cluster.extend(namespace_baseline(&meta("default-deny"), platform).into_iter().map(|o| o.value));
+
+    let project = |project_name: String, description: String, kinds: Value, deployer: &str| {
+        let mut spec = json!({
+            "description": description,
+            "sourceRepos": [platform.gitops.repo_url],
+            "destinations": [{ "server": environment.cluster, "namespace": namespace }],
+            // Nothing cluster-scoped: an empty allow list, and a deny-all list
+            // in case a later edit adds to the first.
+            "clusterResourceWhitelist": [],
+            "clusterResourceBlacklist": [{ "group": "*", "kind": "*" }],
+            // Argo CD syncs as this account where sync impersonation is on.
+            "destinationServiceAccounts": [{
+                "server": environment.cluster,
+                "namespace": namespace,
+                "defaultServiceAccount": deployer,
+            }],
+        });
+        if let (Some(spec), Value::Object(kinds)) = (spec.as_object_mut(), kinds) {
+            spec.extend(kinds);
+        }
+        json!({
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "AppProject",
+            "metadata": { "name": project_name, "namespace": platform.gitops.argocd_namespace, "labels": labels },
+            "spec": spec,
+        })
+    };
+    let group_kinds =
+        |kinds: &[(&str, &str)]| kinds.iter().map(|(g, k)| json!({ "group": g, "kind": k })).collect::<Vec<_>>();
+    let argocd = vec![
+        project(
+            environment.app_project_for(name),
+            format!("Apps of team {name} in {}", environment.name),
+            json!({ "namespaceResourceBlacklist": group_kinds(&TEAM_BLACKLIST) }),
+            DEPLOYER,
+        ),
+        project(
+            environment.policy_project_for(name),
+            format!("Network policies paved renders for team {name} in {} (platform-owned)", environment.name),
+            json!({ "namespaceResourceWhitelist": group_kinds(&POLICY_KINDS) }),
+            POLICY_DEPLOYER,
+        ),
+    ];
+    let objects = |values: Vec<Value>| {
+        let mut objects: Vec<Object> = values.into_iter().map(|value| Object { value }).collect();
+        objects.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        objects
+    };
+    LandingZone {
+        team: name.clone(),
+        environment: environment.name.clone(),
+        cluster: objects(cluster),
+        argocd: objects(argocd),
+    }
+}
+
+/// The recommended labels of every landing-zone object.
+fn labels(team: &str) -> BTreeMap<String, String> {
+    [
+        ("app.kubernetes.io/name", "landing-zone"),
+        ("app.kubernetes.io/instance", team),
+        ("app.kubernetes.io/component", "landing-zone"),
+        ("app.kubernetes.io/part-of", team),
+        ("app.kubernetes.io/managed-by", "paved"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
