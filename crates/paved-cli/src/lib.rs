@@ -55,8 +55,33 @@ impl From<std::io::Error> for Failure {
     }
 }
 
+/// Where to report a bug.
+const BUG_REPORTS: &str = "https://dev.azure.com/bank/platform/_workitems (area: paved)";
+
+/// A panic is a bug in paved, never the user's fault: say so in a few lines,
+/// with what to report, instead of a Rust backtrace. `main` turns it into exit 2.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("error: this is a bug in paved (version {}): {message}{at}", env!("CARGO_PKG_VERSION"));
+        eprintln!(
+            "  an output directory holds its old tree or its new one, never a mix: paved swaps a tree in only when it is written in full"
+        );
+        eprintln!(
+            "help: please report it at {BUG_REPORTS}, with the command you ran and the files it read (or a smaller set that shows the same)"
+        );
+    }));
+}
+
 /// Parse the arguments, run the command, return the exit code.
 pub fn main() -> ExitCode {
+    install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -64,12 +89,18 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match commands::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Findings) => ExitCode::from(1),
-        Err(Failure::Error(message)) => {
+    let run = || {
+        write::fault("start");
+        commands::run(cli)
+    };
+    match std::panic::catch_unwind(run) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(Failure::Findings)) => ExitCode::from(1),
+        Ok(Err(Failure::Error(message))) => {
             eprintln!("error: {message}");
             ExitCode::from(2)
         }
+        // The hook has said what happened.
+        Err(_) => ExitCode::from(2),
     }
 }

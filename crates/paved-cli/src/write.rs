@@ -23,18 +23,9 @@ fn fail(message: String) -> Failure {
 /// files of the old tree that `keep` claims (files other tools own there).
 pub fn tree(out: &Path, files: &BTreeMap<String, String>, keep: &dyn Fn(&str) -> bool) -> Result<(), Failure> {
     check_target(out)?;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs_err::create_dir_all(&parent)?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
-    // Unique names, so a run killed halfway cannot block the next one.
-    let sibling = |what: &str| -> Result<PathBuf, Failure> {
-        let dir = tempfile::Builder::new().prefix(&format!(".{name}.paved-{what}-")).tempdir_in(&parent)?;
-        Ok(dir.keep())
-    };
-    let staging = sibling("new")?;
+    fs_err::create_dir_all(parent_of(out))?;
+    remove_leftovers(out);
+    let staging = sibling(out, "new")?;
     let mut files = files.clone();
     for (path, contents) in kept(out, keep)? {
         files.entry(path).or_insert(contents);
@@ -43,27 +34,94 @@ pub fn tree(out: &Path, files: &BTreeMap<String, String>, keep: &dyn Fn(&str) ->
         let _ = fs_err::remove_dir_all(&staging);
         return Err(e);
     }
-    let existed = out.exists();
-    let retired = if existed { Some(sibling("old")?) } else { None };
-    if let Some(retired) = &retired {
-        // `retired` is an empty directory; rename replaces it.
-        if let Err(e) = fs_err::rename(out, retired) {
-            let _ = fs_err::remove_dir_all(&staging);
-            let _ = fs_err::remove_dir(retired);
+    fault("before-swap");
+    swap_in(&staging, out)
+}
+
+/// Put the staged tree at `out`. Where the system can exchange two
+/// directories in one step (Linux `renameat2(RENAME_EXCHANGE)`), there is
+/// never a moment without a whole tree at `out`: an interruption leaves the
+/// old tree or the new one. Elsewhere, two renames: the old tree steps aside,
+/// the new one steps in (and steps back should the second fail).
+fn swap_in(staging: &Path, out: &Path) -> Result<(), Failure> {
+    if !out.exists() {
+        if let Err(e) = fs_err::rename(staging, out) {
+            let _ = fs_err::remove_dir_all(staging);
             return Err(e.into());
         }
+        return Ok(());
     }
-    if let Err(e) = fs_err::rename(&staging, out) {
-        if let Some(retired) = &retired {
-            let _ = fs_err::rename(retired, out);
-        }
-        let _ = fs_err::remove_dir_all(&staging);
+    if exchange(staging, out).is_ok() {
+        fault("after-swap");
+        // `staging` now holds the old tree.
+        fs_err::remove_dir_all(staging)?;
+        return Ok(());
+    }
+    let retired = sibling(out, "old")?;
+    // `retired` is an empty directory; rename replaces it.
+    if let Err(e) = fs_err::rename(out, &retired) {
+        let _ = fs_err::remove_dir_all(staging);
+        let _ = fs_err::remove_dir(&retired);
         return Err(e.into());
     }
-    if let Some(retired) = retired {
-        fs_err::remove_dir_all(&retired)?;
+    if let Err(e) = fs_err::rename(staging, out) {
+        let _ = fs_err::rename(&retired, out);
+        let _ = fs_err::remove_dir_all(staging);
+        return Err(e.into());
     }
+    fs_err::remove_dir_all(&retired)?;
     Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// A fresh, uniquely named, empty directory beside `out` (so a run killed
+/// halfway cannot block the next one).
+fn sibling(out: &Path, what: &str) -> Result<PathBuf, Failure> {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let dir = tempfile::Builder::new().prefix(&format!(".{name}.paved-{what}-")).tempdir_in(parent_of(out))?;
+    Ok(dir.keep())
+}
+
+/// What an interrupted run left beside `out`: staged or retired trees, which
+/// are never the tree at `out` itself. (Two renders into one `--out` at the
+/// same time are not supported.)
+fn remove_leftovers(out: &Path) {
+    let Some(name) = out.file_name().map(|n| n.to_string_lossy().into_owned()) else { return };
+    let prefix = format!(".{name}.paved-");
+    let Ok(entries) = fs_err::read_dir(parent_of(out)) else { return };
+    for entry in entries.flatten() {
+        let leftover = entry.file_name().to_string_lossy().starts_with(&prefix)
+            && entry.file_type().is_ok_and(|t| t.is_dir() && !t.is_symlink());
+        if leftover {
+            let _ = fs_err::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Fault injection for the tests of interrupted writes: with
+/// `PAVED_FAULT=<point>`, paved panics at that point (the panic hook turns it
+/// into exit 2). Not a user-facing setting.
+pub(crate) fn fault(point: &str) {
+    if std::env::var("PAVED_FAULT").is_ok_and(|f| f == point) {
+        panic!("fault injected at `{point}` (PAVED_FAULT)");
+    }
 }
 
 /// `out` must be absent, an empty directory, or a tree paved wrote.
@@ -128,11 +186,7 @@ fn write_all(root: &Path, files: &BTreeMap<String, String>) -> Result<(), Failur
 
 /// Replace one file atomically: write a sibling, then rename it over.
 pub fn file(path: &Path, contents: &str) -> Result<(), Failure> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut staged = tempfile::Builder::new().prefix(".paved-").tempfile_in(&dir)?;
+    let mut staged = tempfile::Builder::new().prefix(".paved-").tempfile_in(parent_of(path))?;
     staged.write_all(contents.as_bytes())?;
     staged.persist(path).map_err(|e| Failure::Error(format!("{}: {}", path.display(), e.error)))?;
     Ok(())
