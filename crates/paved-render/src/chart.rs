@@ -1,11 +1,12 @@
 //! Helm charts from the same templates as the plain manifests.
 //!
 //! A blueprint template marks a deploy-time value once, with
-//! `{{ value("replicas", app.replicas.min) }}`. A plain render writes the value
-//! itself. A chart render writes a marker instead (a mapping with the key
-//! `$paved.value`, which no app file can produce: app values are strings,
-//! numbers and names checked against patterns), which the emitter turns into
-//! `{{ .Values.replicas | toJson }}`. JSON is YAML, so the reference sits where
+//! `{{ value("replicas", app.replicas.min) }}`, which writes a marker (a
+//! mapping with the key `$paved.value`, which no app file can produce: app
+//! values are strings, numbers and names checked against patterns) holding the
+//! name and the value. The templates render once: the plain objects get each
+//! marker's value (`engine::plain`); in the chart the emitter turns the marker
+//! into `{{ .Values.replicas | toJson }}`. JSON is YAML, so the reference sits where
 //! the value sat, at any indentation. The markers also carry the plain value,
 //! which becomes `values.yaml`; so `helm template` with the chart's own values
 //! yields the plain manifests, and the tests prove it with a real helm.
@@ -37,7 +38,7 @@ const HELPERS: &str = r#"{{/* The image reference from values: the repository, t
 {{- end -}}
 "#;
 
-/// Build the chart from objects rendered in chart mode (holding markers).
+/// Build the chart from the rendered objects holding markers.
 pub(crate) fn chart(objects: &[Object], context: &Context, blueprint: &Blueprint) -> Result<ChartFiles, String> {
     let mut values = Map::new();
     for object in objects {

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use minijinja::value::ViaDeserialize;
-use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value, context};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use paved_blueprint::{Blueprint, Catalog};
 use paved_spec::app::AppFile;
 use paved_spec::platform::{Environment as PlatformEnv, Platform};
@@ -13,7 +13,7 @@ use crate::argocd::{application, policies_application};
 use crate::chart::{ChartFiles, MARKER, chart};
 use crate::context::{Context, ImageOverride};
 use crate::netpol::{Directory, policies};
-use crate::normalise::{Object, normalise};
+use crate::normalise::{Object, drop_nulls, normalise};
 
 /// Why a render failed. For a valid app these are blueprint bugs (a template
 /// error, output that is not YAML or not an object), which the blueprint's own
@@ -51,10 +51,6 @@ pub struct Input<'a> {
     /// The other apps rendered with this one (their ports, for network policies).
     pub directory: &'a Directory,
 }
-
-/// The context variable that switches `value()` to chart mode. Not a
-/// template API: templates never read it.
-const CHART_MODE: &str = "__paved_chart_mode";
 
 /// Everything one app renders in one environment.
 #[derive(Debug, Clone)]
@@ -110,16 +106,19 @@ impl Engine {
     pub fn render(&self, input: &Input<'_>) -> Result<Vec<Object>, RenderError> {
         let context = Context::new(input.app, input.environment, input.platform, input.blueprint, input.image);
         let policies = policies(input.app, &context, input.environment, input.platform, input.directory);
-        self.objects(input, &context, false, policies)
+        Ok(plain(&self.marked(input, &context)?, policies))
     }
 
     /// Render one app in one environment to its objects and its Helm chart.
+    ///
+    /// The templates render once, with markers where `value()` was called;
+    /// the chart is built from the markers, and the plain objects are the
+    /// same objects with each marker replaced by its value.
     pub fn render_all(&self, input: &Input<'_>) -> Result<Outputs, RenderError> {
         let context = Context::new(input.app, input.environment, input.platform, input.blueprint, input.image);
-        // The policies are data, the same in both passes: built once.
         let policies = policies(input.app, &context, input.environment, input.platform, input.directory);
-        let objects = self.objects(input, &context, false, policies.clone())?;
-        let marked = self.objects(input, &context, true, Vec::new())?;
+        let marked = self.marked(input, &context)?;
+        let objects = plain(&marked, policies.clone());
         let chart = chart(&marked, &context, input.blueprint).map_err(|message| RenderError::Template {
             blueprint: input.blueprint.id.clone(),
             template: "(chart)".into(),
@@ -132,20 +131,15 @@ impl Engine {
         Ok(Outputs { objects, policies, chart, applications })
     }
 
-    fn objects(
-        &self,
-        input: &Input<'_>,
-        context: &Context,
-        chart_mode: bool,
-        policies: Vec<Object>,
-    ) -> Result<Vec<Object>, RenderError> {
+    /// The blueprint's objects with a marker for each `value()`, sorted.
+    fn marked(&self, input: &Input<'_>, context: &Context) -> Result<Vec<Object>, RenderError> {
         let id = &input.blueprint.id;
         let cell = self.compiled.get(id).ok_or_else(|| RenderError::UnknownBlueprint(id.clone()))?;
         let (env, names) = cell.get_or_init(|| compile(input.blueprint)).as_ref().map_err(|message| {
             RenderError::Template { blueprint: id.clone(), template: "(compiling)".into(), message: message.clone() }
         })?;
-        let mut objects = policies;
-        let values = context! { ..Value::from_serialize(context), ..context! { __paved_chart_mode => chart_mode } };
+        let mut objects = Vec::new();
+        let values = Value::from_serialize(context);
         for name in names {
             let fail =
                 |message: String| RenderError::Template { blueprint: id.clone(), template: name.clone(), message };
@@ -156,6 +150,31 @@ impl Engine {
         objects.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         Ok(objects)
     }
+}
+
+/// The plain objects: the marked ones with each marker replaced by its value
+/// (what `value()` returns outside a chart), and the policies, sorted.
+fn plain(marked: &[Object], policies: Vec<Object>) -> Vec<Object> {
+    fn unmark(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) if map.contains_key(MARKER) => {
+                *value = map.remove("default").unwrap_or(serde_json::Value::Null);
+            }
+            serde_json::Value::Object(map) => map.values_mut().for_each(unmark),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(unmark),
+            _ => {}
+        }
+    }
+    let mut objects = policies;
+    for object in marked {
+        let mut value = object.value.clone();
+        unmark(&mut value);
+        // A value that is null leaves its field out, as in the templates.
+        drop_nulls(&mut value);
+        objects.push(Object { value });
+    }
+    objects.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    objects
 }
 
 fn describe(error: &minijinja::Error) -> String {
@@ -181,13 +200,11 @@ fn compile(blueprint: &Blueprint) -> Result<Compiled, String> {
     env.remove_filter("safe");
     env.set_recursion_limit(32);
     // Marks a value that may change at deploy time without a new render (a
-    // Helm value): a plain render gets the value itself, a chart render a
-    // marker that becomes a `.Values` reference (see `chart.rs`).
-    env.add_function("value", |state: &State, name: String, value: Value| -> Value {
-        match state.lookup(CHART_MODE).is_some_and(|v| v.is_true()) {
-            true => Value::from_iter([(MARKER, Value::from(name)), ("default", value)]),
-            false => value,
-        }
+    // Helm value): a marker holding the name and the value. The chart turns
+    // it into a `.Values` reference (see `chart.rs`), the plain objects into
+    // the value itself (`plain`).
+    env.add_function("value", |name: String, value: Value| -> Value {
+        Value::from_iter([(MARKER, Value::from(name)), ("default", value)])
     });
     // `labels | merge(more)`: a mapping with the keys of both, `more` winning.
     env.add_filter(
