@@ -1,6 +1,8 @@
 //! Reading inputs at the edge: the platform file, the catalog, app files.
 
 use std::collections::BTreeSet;
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use paved_blueprint::lock::{Lock, LockEntry};
@@ -61,8 +63,11 @@ impl Setup {
         let resolve = |r: &paved_spec::syntax::BlueprintRef, id: &str| {
             self.catalog.resolve_locked(r, self.lock.apps.get(id)).map(Catalog::rules_of)
         };
-        for file in files {
-            match paved_spec::validate_app(file, &self.platform, &resolve) {
+        // Each file on its own, in parallel; results in the files' order.
+        let results: Vec<_> =
+            files.into_par_iter().map(|file| paved_spec::validate_app(file, &self.platform, &resolve)).collect();
+        for result in results {
+            match result {
                 Ok(app) => apps.push(app),
                 Err(diagnostics) => problems.extend(diagnostics),
             }
@@ -289,5 +294,5 @@ fn discover_files(
 
 /// Read every file (I/O errors are exit 2).
 pub fn read_all(paths: &[PathBuf]) -> Result<Vec<SourceFile>, Failure> {
-    paths.iter().map(|p| read(p)).collect()
+    paths.par_iter().map(|p| read(p)).collect()
 }

@@ -12,6 +12,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use paved_render::output::TREE_MARKER;
+use rayon::prelude::*;
 
 use crate::Failure;
 
@@ -21,12 +22,11 @@ fn fail(message: String) -> Failure {
 
 /// Replace `out` with exactly `files` (relative path → contents), plus the
 /// files of the old tree that `keep` claims (files other tools own there).
-pub fn tree(out: &Path, files: &BTreeMap<String, String>, keep: &dyn Fn(&str) -> bool) -> Result<(), Failure> {
+pub fn tree(out: &Path, mut files: BTreeMap<String, String>, keep: &dyn Fn(&str) -> bool) -> Result<(), Failure> {
     check_target(out)?;
     fs_err::create_dir_all(parent_of(out))?;
     remove_leftovers(out);
     let staging = sibling(out, "new")?;
-    let mut files = files.clone();
     for (path, contents) in kept(out, keep)? {
         files.entry(path).or_insert(contents);
     }
@@ -172,16 +172,22 @@ pub fn files_under(dir: &Path, keep: &dyn Fn(&str) -> bool) -> Result<BTreeMap<S
     Ok(found)
 }
 
+/// Write the files under `root`: the folders first, each once, then the
+/// files, in parallel (one `open`, `write`, `close` each).
 fn write_all(root: &Path, files: &BTreeMap<String, String>) -> Result<(), Failure> {
-    for (relative, contents) in files {
-        let path = root.join(relative);
-        if let Some(dir) = path.parent() {
-            fs_err::create_dir_all(dir)?;
+    let mut folders: Vec<&str> = files.keys().filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir)).collect();
+    folders.dedup();
+    let mut made = std::collections::BTreeSet::new();
+    for folder in folders {
+        if made.insert(folder) {
+            fs_err::create_dir_all(root.join(folder))?;
         }
-        let mut file = fs_err::File::create(&path)?;
-        file.write_all(contents.as_bytes())?;
     }
-    Ok(())
+    files.par_iter().try_for_each(|(relative, contents)| -> Result<(), Failure> {
+        let mut file = fs_err::File::create(root.join(relative))?;
+        file.write_all(contents.as_bytes())?;
+        Ok(())
+    })
 }
 
 /// Replace one file atomically: write a sibling, then rename it over.

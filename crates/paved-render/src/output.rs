@@ -15,6 +15,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::argocd::{chart_folder, policies_folder};
 use crate::chart::ChartFiles;
 use crate::landing::LandingZone;
@@ -88,23 +90,25 @@ pub fn tree(rendered: &[Rendered], apps: &[AppOutputs]) -> BTreeMap<String, Stri
             files.insert(format!("{}/{}/azure-pipelines.yml", app.team, app.app), pipeline.clone());
         }
     }
-    for r in rendered {
-        let folder = format!("{}/{}/{}", r.team, r.app, r.environment);
-        let text = paved_yaml::emit_documents(r.objects.iter().map(|o| &o.value));
-        files.insert(format!("{folder}/manifests.yaml"), text);
-        files.insert(
-            format!("{folder}/application.yaml"),
-            paved_yaml::emit_documents(r.applications.iter().map(|o| &o.value)),
-        );
-        let chart = chart_folder(&r.team, &r.app, &r.environment);
-        for (path, contents) in &r.chart {
-            files.insert(format!("{chart}/{path}"), contents.clone());
-        }
-        let policies = policies_folder(&r.team, &r.app, &r.environment);
-        for policy in &r.policies {
-            let file = format!("{policies}/{}-{}.yaml", policy.kind().to_ascii_lowercase(), policy.name());
-            files.insert(file, paved_yaml::emit(&policy.value));
-        }
+    // Each app and environment's files are written out on their own, in parallel.
+    let per_render: Vec<Vec<(String, String)>> = rendered.par_iter().map(files_of).collect();
+    files.extend(per_render.into_iter().flatten());
+    files
+}
+
+/// The files of one app in one environment.
+fn files_of(r: &Rendered) -> Vec<(String, String)> {
+    let folder = format!("{}/{}/{}", r.team, r.app, r.environment);
+    let mut files = vec![
+        (format!("{folder}/manifests.yaml"), paved_yaml::emit_documents(r.objects.iter().map(|o| &o.value))),
+        (format!("{folder}/application.yaml"), paved_yaml::emit_documents(r.applications.iter().map(|o| &o.value))),
+    ];
+    let chart = chart_folder(&r.team, &r.app, &r.environment);
+    files.extend(r.chart.iter().map(|(path, contents)| (format!("{chart}/{path}"), contents.clone())));
+    let policies = policies_folder(&r.team, &r.app, &r.environment);
+    for policy in &r.policies {
+        let file = format!("{policies}/{}-{}.yaml", policy.kind().to_ascii_lowercase(), policy.name());
+        files.push((file, paved_yaml::emit(&policy.value)));
     }
     files
 }

@@ -2,6 +2,8 @@
 
 use std::io::Write;
 
+use rayon::prelude::*;
+
 use paved_render::argocd::PROMOTED;
 use paved_render::output::{self, AppOutputs, Rendered};
 use paved_render::{Directory, ImageOverride, Input};
@@ -38,12 +40,13 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
         Some(dir) => {
             let files = output::tree(&rendered, &pipelines(&setup, &apps)?);
             // What the pipeline promoted stays, for every environment still rendered.
+            let rendered_folders: std::collections::BTreeSet<String> =
+                files.keys().filter_map(|p| p.strip_suffix("manifests.yaml")).map(str::to_owned).collect();
             let keep = |path: &str| {
-                path.strip_suffix(PROMOTED).is_some_and(|folder| {
-                    folder.ends_with('/') && files.contains_key(&format!("{folder}manifests.yaml"))
-                })
+                path.strip_suffix(PROMOTED)
+                    .is_some_and(|folder| folder.ends_with('/') && rendered_folders.contains(folder))
             };
-            write::tree(dir, &files, &keep)
+            write::tree(dir, files, &keep)
         }
         None => print_stream(&output::stream(&rendered)),
     }
@@ -159,23 +162,25 @@ pub fn render_all(
     image: &ImageOverride,
 ) -> Result<Vec<Rendered>, Failure> {
     let directory = Directory::new(apps.iter().map(|a| (a.app.team.as_str(), a.app.name.as_str(), a.app.port)));
-    let mut rendered = Vec::new();
-    for env in envs {
-        let Some(environment) = setup.platform.environment(env) else { continue };
-        for app in apps {
-            let blueprint = setup.blueprint_of(app)?;
-            let Some((_, effective)) = app.environments.iter().find(|(name, _)| name == env) else { continue };
+    // Every (environment, app) renders on its own, in parallel; the results
+    // come back in this order, environments first, whatever the threads did.
+    let jobs: Vec<(&String, &ValidApp)> = envs.iter().flat_map(|env| apps.iter().map(move |app| (env, app))).collect();
+    let rendered: Vec<Option<Rendered>> = jobs
+        .par_iter()
+        .map(|&(env, app)| {
+            let Some(environment) = setup.platform.environment(env) else { return Ok(None) };
+            let Some((_, effective)) = app.environments.iter().find(|(name, _)| name == env) else { return Ok(None) };
             let input = Input {
                 app: effective,
                 environment,
                 platform: &setup.platform,
-                blueprint,
+                blueprint: setup.blueprint_of(app)?,
                 image,
                 directory: &directory,
             };
             let outputs =
                 setup.engine.render_all(&input).map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
-            rendered.push(Rendered {
+            Ok(Some(Rendered {
                 team: app.app.team.clone(),
                 app: app.app.name.clone(),
                 environment: env.clone(),
@@ -183,8 +188,8 @@ pub fn render_all(
                 policies: outputs.policies,
                 chart: outputs.chart,
                 applications: outputs.applications,
-            });
-        }
-    }
-    Ok(rendered)
+            }))
+        })
+        .collect::<Result<_, Failure>>()?;
+    Ok(rendered.into_iter().flatten().collect())
 }
