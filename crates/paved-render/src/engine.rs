@@ -115,15 +115,24 @@ impl Engine {
     /// the chart is built from the markers, and the plain objects are the
     /// same objects with each marker replaced by its value.
     pub fn render_all(&self, input: &Input<'_>) -> Result<Outputs, RenderError> {
+        self.render_outputs(input, true)
+    }
+
+    /// [`Engine::render_all`], with the chart left empty unless `with_chart`:
+    /// commands that only compare or check objects skip building it.
+    pub fn render_outputs(&self, input: &Input<'_>, with_chart: bool) -> Result<Outputs, RenderError> {
         let context = Context::new(input.app, input.environment, input.platform, input.blueprint, input.image);
         let policies = policies(input.app, &context, input.environment, input.platform, input.directory);
         let marked = self.marked(input, &context)?;
         let objects = plain(&marked, policies.clone());
-        let chart = chart(&marked, &context, input.blueprint).map_err(|message| RenderError::Template {
-            blueprint: input.blueprint.id.clone(),
-            template: "(chart)".into(),
-            message,
-        })?;
+        let chart = match with_chart {
+            true => chart(&marked, &context, input.blueprint).map_err(|message| RenderError::Template {
+                blueprint: input.blueprint.id.clone(),
+                template: "(chart)".into(),
+                message,
+            })?,
+            false => ChartFiles::new(),
+        };
         let applications = vec![
             application(&context, input.environment, input.platform, &objects),
             policies_application(&context, input.environment, input.platform),

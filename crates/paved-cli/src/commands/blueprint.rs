@@ -11,7 +11,7 @@ use paved_spec::{SourceFile, ValidApp};
 use paved_validate::SchemaSet;
 
 use crate::cli::{BlueprintCommand, DiffFormat, Format, Global};
-use crate::commands::render::{chosen_environments, render_all};
+use crate::commands::render::{Charts, chosen_environments, render_all};
 use crate::inputs::{self, Setup};
 use crate::{Failure, Outcome, write};
 
@@ -77,7 +77,7 @@ pub fn run(global: &Global, command: BlueprintCommand) -> Outcome {
                     a
                 })
                 .collect();
-            let rendered = render_with(&setup, &apps, b)?;
+            let rendered = render_with(&setup, &apps, b, Charts::Build)?;
             match out {
                 Some(dir) => {
                     let pipelines = crate::commands::render::pipelines(&setup, &apps)?;
@@ -99,7 +99,10 @@ pub fn run(global: &Global, command: BlueprintCommand) -> Outcome {
                     all.into_iter().filter(|app| app.blueprint.name == a.meta.name).collect()
                 }
             };
-            let changes = diff::diff(&render_with(&setup, &apps, a)?, &render_with(&setup, &apps, b)?);
+            let changes = diff::diff(
+                &render_with(&setup, &apps, a, Charts::Skip)?,
+                &render_with(&setup, &apps, b, Charts::Skip)?,
+            );
             out!(
                 "{}",
                 match format {
@@ -201,7 +204,12 @@ pub(crate) fn test_case_apps(setup: &Setup, blueprint: &Blueprint) -> Result<Vec
 }
 
 /// Render `apps` with `blueprint`, whatever their pins say.
-pub(crate) fn render_with(setup: &Setup, apps: &[ValidApp], blueprint: &Blueprint) -> Result<Vec<Rendered>, Failure> {
+pub(crate) fn render_with(
+    setup: &Setup,
+    apps: &[ValidApp],
+    blueprint: &Blueprint,
+    charts: Charts,
+) -> Result<Vec<Rendered>, Failure> {
     let forced: Vec<ValidApp> = apps
         .iter()
         .cloned()
@@ -211,7 +219,7 @@ pub(crate) fn render_with(setup: &Setup, apps: &[ValidApp], blueprint: &Blueprin
         })
         .collect();
     let envs = chosen_environments(&setup.platform, &[])?;
-    render_all(setup, &forced, &envs, &ImageOverride::default())
+    render_all(setup, &forced, &envs, &ImageOverride::default(), charts)
 }
 
 fn new_version(setup: &Setup, folder: &Path, name: &str, from: &str, version: &str) -> Outcome {
@@ -296,7 +304,7 @@ fn publish(setup: &Setup, folder: &Path, id: &str) -> Outcome {
     let schemas =
         SchemaSet::for_version(&setup.platform.kubernetes_version).map_err(|e| Failure::Error(e.to_string()))?;
     let apps = test_case_apps(setup, blueprint)?;
-    for r in render_with(setup, &apps, blueprint)? {
+    for r in render_with(setup, &apps, blueprint, Charts::Skip)? {
         for object in r.all_objects() {
             for v in schemas.validate(&object.value).into_iter().chain(paved_validate::baseline(&object.value)) {
                 refusals.push(format!(
@@ -365,8 +373,10 @@ fn publish(setup: &Setup, folder: &Path, id: &str) -> Outcome {
                 }
             }
             let earlier = test_case_apps(setup, previous)?;
-            let changes =
-                diff::diff(&render_with(setup, &earlier, previous)?, &render_with(setup, &earlier, blueprint)?);
+            let changes = diff::diff(
+                &render_with(setup, &earlier, previous, Charts::Skip)?,
+                &render_with(setup, &earlier, blueprint, Charts::Skip)?,
+            );
             // The annotation naming the blueprint version always changes.
             let changes: Vec<_> = changes.into_iter().filter(|c| !c.only_blueprint_annotation()).collect();
             if !changes.is_empty() {

@@ -12,7 +12,7 @@ use std::path::Path;
 use similar::TextDiff;
 
 use crate::cli::{CheckArgs, Global};
-use crate::commands::render::{chosen_environments, pipelines, render_all};
+use crate::commands::render::{Charts, chosen_environments, pipelines, render_all};
 use crate::inputs::{self, Setup};
 use crate::{Failure, Outcome};
 use paved_render::ImageOverride;
@@ -38,7 +38,7 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
     // The rendered tree.
     if let Some(out) = &args.out {
         let envs = chosen_environments(&setup.platform, &[])?;
-        let rendered = render_all(&setup, &apps, &envs, &ImageOverride::default())?;
+        let rendered = render_all(&setup, &apps, &envs, &ImageOverride::default(), Charts::Build)?;
         let expected = output::tree(&rendered, &per_app);
         let committed = read_tree(out)?;
         let names: std::collections::BTreeSet<&String> = expected.keys().chain(committed.keys()).collect();

@@ -11,7 +11,7 @@ use paved_spec::SourceFile;
 use paved_spec::platform::DEFAULT_PLATFORM;
 
 use crate::cli::{DiffArgs, DiffFormat, Format, Global};
-use crate::commands::render::{chosen_environments, render_all};
+use crate::commands::render::{Charts, chosen_environments, render_all};
 use crate::inputs::{self, Setup};
 use crate::{Failure, Outcome};
 
@@ -21,7 +21,7 @@ pub fn run(global: &Global, args: DiffArgs) -> Outcome {
 
     // Now: the working tree.
     let apps = setup.validate_apps(inputs::read_all(&inputs::discover(&args.paths)?)?, Format::Human)?;
-    let after = render_all(&setup, &apps, &envs, &ImageOverride::default())?;
+    let after = render_all(&setup, &apps, &envs, &ImageOverride::default(), Charts::Skip)?;
 
     // Then: the same paths at the base revision.
     let git = Git { rev: args.base.clone() };
@@ -37,16 +37,11 @@ pub fn run(global: &Global, args: DiffArgs) -> Outcome {
         None => None,
     };
     let base_setup = setup.at_revision(platform, lock.as_deref(), Format::Human)?;
-    let mut base_files = Vec::new();
-    for path in git.app_files(&args.paths)? {
-        if let Some(file) = git.read(&path)? {
-            base_files.push(file);
-        }
-    }
+    let base_files: Vec<SourceFile> = git.read_many(&git.app_files(&args.paths)?)?.into_iter().flatten().collect();
     let base_apps = base_setup.validate_apps(base_files, Format::Human)?;
     let base_envs: Vec<String> =
         envs.iter().filter(|e| base_setup.platform.environment(e).is_some()).cloned().collect();
-    let before = render_all(&base_setup, &base_apps, &base_envs, &ImageOverride::default())?;
+    let before = render_all(&base_setup, &base_apps, &base_envs, &ImageOverride::default(), Charts::Skip)?;
 
     let changes: Vec<ObjectChange> = diff::diff(&before, &after);
     let text = match args.format {
@@ -77,6 +72,57 @@ impl Git {
             true => Ok(()),
             false => Err(Failure::Error(format!("--base: `{}` is not a commit in this git repository", self.rev))),
         }
+    }
+
+    /// Files at the revision (paths relative to the working directory, as
+    /// `app_files` gives them), `None` for one that did not exist there. One
+    /// `git cat-file --batch` for all of them: a process per file would cost
+    /// more than rendering a thousand apps.
+    fn read_many(&self, paths: &[PathBuf]) -> Result<Vec<Option<SourceFile>>, Failure> {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let fail = |what: &str, e: &dyn std::fmt::Display| Failure::Error(format!("git cat-file: {what}: {e}"));
+        let mut child = Command::new("git")
+            .args(["cat-file", "--batch"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| Failure::Error(format!("cannot run git: {e}")))?;
+        // `REV:./path` is relative to the working directory, like the paths `app_files` gives.
+        let requests: String = paths
+            .iter()
+            .map(|p| format!("{}:./{}\n", self.rev, p.to_string_lossy().trim_start_matches("./")))
+            .collect();
+        let mut stdin = child.stdin.take().ok_or_else(|| fail("stdin", &"not piped"))?;
+        // Write from a thread so a full pipe in either direction cannot block both ends.
+        let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
+        let mut stdout = BufReader::new(child.stdout.take().ok_or_else(|| fail("stdout", &"not piped"))?);
+        let mut files = Vec::with_capacity(paths.len());
+        for path in paths {
+            let mut header = String::new();
+            stdout.read_line(&mut header).map_err(|e| fail("read", &e))?;
+            let header = header.trim_end();
+            if header.ends_with(" missing") {
+                files.push(None);
+                continue;
+            }
+            let size: usize = header
+                .rsplit(' ')
+                .next()
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| fail("unexpected answer", &header))?;
+            let mut bytes = vec![0; size + 1];
+            stdout.read_exact(&mut bytes).map_err(|e| fail("read", &e))?;
+            bytes.pop(); // the newline after the contents
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Failure::Error(format!("{}:{}: not UTF-8 text", self.rev, path.display())))?;
+            files.push(Some(SourceFile { name: format!("{}:{}", self.rev, path.to_string_lossy()), text }));
+        }
+        writer.join().map_err(|_| fail("write", &"the writer stopped"))?.map_err(|e| fail("write", &e))?;
+        let status = child.wait().map_err(|e| fail("wait", &e))?;
+        if !status.success() {
+            return Err(fail("exit", &status));
+        }
+        Ok(files)
     }
 
     /// A file at the revision (path relative to the working directory), or

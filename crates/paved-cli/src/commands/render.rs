@@ -24,7 +24,8 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
     let apps = setup.validate_apps(files, args.report.format)?;
     warn_untagged(&apps, &image, &envs);
     warn_deprecated(&setup, &apps);
-    let rendered = render_all(&setup, &apps, &envs, &image)?;
+    let charts = if args.out.is_some() { Charts::Build } else { Charts::Skip };
+    let rendered = render_all(&setup, &apps, &envs, &image, charts)?;
     // Only a render that worked records its versions.
     setup.update_lock(&apps)?;
     if args.pipelines {
@@ -155,11 +156,19 @@ pub fn pipelines(setup: &Setup, apps: &[ValidApp]) -> Result<Vec<AppOutputs>, Fa
 
 /// Render every app in every chosen environment, in output order: environment
 /// (promotion order), then team and app.
+/// Whether a render builds the Helm charts (only output trees need them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charts {
+    Build,
+    Skip,
+}
+
 pub fn render_all(
     setup: &Setup,
     apps: &[ValidApp],
     envs: &[String],
     image: &ImageOverride,
+    charts: Charts,
 ) -> Result<Vec<Rendered>, Failure> {
     let directory = Directory::new(apps.iter().map(|a| (a.app.team.as_str(), a.app.name.as_str(), a.app.port)));
     // Every (environment, app) renders on its own, in parallel; the results
@@ -178,8 +187,10 @@ pub fn render_all(
                 image,
                 directory: &directory,
             };
-            let outputs =
-                setup.engine.render_all(&input).map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
+            let outputs = setup
+                .engine
+                .render_outputs(&input, charts == Charts::Build)
+                .map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
             Ok(Some(Rendered {
                 team: app.app.team.clone(),
                 app: app.app.name.clone(),

@@ -16,6 +16,7 @@ use similar::TextDiff;
 
 use crate::cli::{Format, Global, Level, UpgradeArgs};
 use crate::commands::blueprint::render_with;
+use crate::commands::render::Charts;
 use crate::inputs::{self, Setup};
 use crate::{Failure, Outcome, write};
 
@@ -69,8 +70,8 @@ pub fn run(global: &Global, args: UpgradeArgs) -> Outcome {
             rewrites.push((app.file.name.clone(), text));
         }
         upgraded.blueprint_id = target.id.clone();
-        let before = render_with(&setup, std::slice::from_ref(app), current)?;
-        let after = render_with(&setup, std::slice::from_ref(&upgraded), target)?;
+        let before = render_with(&setup, std::slice::from_ref(app), current, Charts::Skip)?;
+        let after = render_with(&setup, std::slice::from_ref(&upgraded), target, Charts::Skip)?;
         out!(
             "{}/{}: {} → {}\n{}",
             app.app.team,

@@ -6,7 +6,7 @@ use paved_render::ImageOverride;
 use paved_validate::SchemaSet;
 
 use crate::cli::{Format, Global, ValidateArgs};
-use crate::commands::render::{chosen_environments, render_all};
+use crate::commands::render::{Charts, chosen_environments, render_all};
 use crate::inputs::{self, Setup};
 use crate::{Failure, Outcome};
 
@@ -19,7 +19,7 @@ pub fn run(global: &Global, args: ValidateArgs) -> Outcome {
     let schemas =
         SchemaSet::for_version(&setup.platform.kubernetes_version).map_err(|e| Failure::Error(e.to_string()))?;
     let envs = chosen_environments(&setup.platform, &[])?;
-    let rendered = render_all(&setup, &apps, &envs, &ImageOverride::default())?;
+    let rendered = render_all(&setup, &apps, &envs, &ImageOverride::default(), Charts::Skip)?;
     let mut problems = Vec::new();
     let mut objects = 0;
     for r in &rendered {
