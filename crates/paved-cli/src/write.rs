@@ -28,10 +28,18 @@ pub fn tree(out: &Path, files: &BTreeMap<String, String>, keep: &dyn Fn(&str) ->
         _ => PathBuf::from("."),
     };
     fs_err::create_dir_all(&parent)?;
+    check_parent(&parent, out)?;
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
     // Unique names, so a run killed halfway cannot block the next one.
     let sibling = |what: &str| -> Result<PathBuf, Failure> {
-        let dir = tempfile::Builder::new().prefix(&format!(".{name}.paved-{what}-")).tempdir_in(&parent)?;
+        let dir =
+            tempfile::Builder::new().prefix(&format!(".{name}.paved-{what}-")).tempdir_in(&parent).map_err(|e| {
+                fail(format!(
+                    "cannot write in `{}` (the new tree is built there, beside `{}`): {e}",
+                    parent.display(),
+                    out.display()
+                ))
+            })?;
         Ok(dir.keep())
     };
     let staging = sibling("new")?;
@@ -84,7 +92,30 @@ fn check_target(out: &Path) -> Result<(), Failure> {
             "refusing to replace `{shown}`: it is not empty and was not written by paved (no `{TREE_MARKER}` file)"
         )));
     }
+    // A read-only folder says "leave this alone", even to root, who could
+    // write it anyway; and removing the old tree would fail after the swap.
+    for entry in walkdir::WalkDir::new(out).follow_links(false) {
+        let entry = entry.map_err(|e| fail(e.to_string()))?;
+        if entry.file_type().is_dir() && entry.metadata().is_ok_and(|m| m.permissions().readonly()) {
+            return Err(fail(format!(
+                "refusing to replace `{shown}`: `{}` is read-only\n\nhelp: make it writable (`chmod -R u+w {shown}`) or choose another `--out`",
+                entry.path().display()
+            )));
+        }
+    }
     Ok(())
+}
+
+/// The folder the new tree is built in must not be read-only (see `check_target`).
+fn check_parent(parent: &Path, out: &Path) -> Result<(), Failure> {
+    match fs_err::metadata(parent) {
+        Ok(meta) if meta.permissions().readonly() => Err(fail(format!(
+            "cannot write `{}`: `{}` is read-only (the new tree is built beside it and swapped in)",
+            out.display(),
+            parent.display()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// The files of the old tree at `out` that `keep` claims.

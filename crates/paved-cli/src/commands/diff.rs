@@ -20,7 +20,7 @@ pub fn run(global: &Global, args: DiffArgs) -> Outcome {
     let envs = chosen_environments(&setup.platform, &args.envs)?;
 
     // Now: the working tree.
-    let apps = setup.validate_apps(inputs::read_all(&inputs::discover(&args.paths)?)?, Format::Human)?;
+    let apps = setup.validate_apps(inputs::read_all(&inputs::discover(&args.paths)?, Format::Human)?, Format::Human)?;
     let after = render_all(&setup, &apps, &envs, &ImageOverride::default())?;
 
     // Then: the same paths at the base revision.
