@@ -37,8 +37,14 @@ pub fn print(diagnostics: &[Diagnostic], format: Format) {
             for d in diagnostics {
                 let mut out = String::new();
                 let report = Report { source: NamedSource::new(d.file.name.clone(), d.file.text.clone()), d };
-                if handler.render_report(&mut out, &report).is_err() {
-                    out = d.to_string();
+                match longest_shown_line(d) {
+                    // A snippet of a huge line (a minified or hostile file) would bury the message.
+                    n if n > MAX_SNIPPET_LINE => out = without_snippet(d, n),
+                    _ => {
+                        if handler.render_report(&mut out, &report).is_err() {
+                            out = d.to_string();
+                        }
+                    }
                 }
                 eprintln!("{out}");
             }
@@ -47,6 +53,37 @@ pub fn print(diagnostics: &[Diagnostic], format: Format) {
     if !diagnostics.is_empty() && format != Format::Json {
         eprintln!("{}", summary(diagnostics));
     }
+}
+
+/// The longest source line a snippet may show, in characters.
+const MAX_SNIPPET_LINE: usize = 300;
+
+/// The length in characters of the longest line a snippet of `d` would show
+/// (the lines of its span, and one on either side).
+fn longest_shown_line(d: &Diagnostic) -> usize {
+    let first = d.span.start.line.max(1) as usize - 1;
+    let last = d.span.end.line.max(d.span.start.line).max(1) as usize - 1;
+    d.file
+        .text
+        .lines()
+        .skip(first.saturating_sub(1))
+        .take(last - first + 3)
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The report without its source snippet: where, what, and the hint.
+fn without_snippet(d: &Diagnostic, longest: usize) -> String {
+    let title = if d.field.is_empty() { d.message.clone() } else { format!("{}: {}", d.field, d.message) };
+    let mut out = format!(
+        "  × {title}\n   ╭─[{}]\n   ╰──── (a line here is {longest} characters long, too long to show)\n",
+        d.location()
+    );
+    if let Some(hint) = &d.hint {
+        out.push_str(&format!("  help: {hint}\n"));
+    }
+    out
 }
 
 /// `error: 3 problems in 2 files`

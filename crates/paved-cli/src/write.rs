@@ -24,7 +24,9 @@ fn fail(message: String) -> Failure {
 /// files of the old tree that `keep` claims (files other tools own there).
 pub fn tree(out: &Path, mut files: BTreeMap<String, String>, keep: &dyn Fn(&str) -> bool) -> Result<(), Failure> {
     check_target(out)?;
-    fs_err::create_dir_all(parent_of(out))?;
+    let parent = parent_of(out);
+    fs_err::create_dir_all(&parent)?;
+    check_parent(&parent, out)?;
     remove_leftovers(out);
     let staging = sibling(out, "new")?;
     for (path, contents) in kept(out, keep)? {
@@ -88,7 +90,14 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 /// halfway cannot block the next one).
 fn sibling(out: &Path, what: &str) -> Result<PathBuf, Failure> {
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
-    let dir = tempfile::Builder::new().prefix(&format!(".{name}.paved-{what}-")).tempdir_in(parent_of(out))?;
+    let parent = parent_of(out);
+    let dir = tempfile::Builder::new().prefix(&format!(".{name}.paved-{what}-")).tempdir_in(&parent).map_err(|e| {
+        fail(format!(
+            "cannot write in `{}` (the new tree is built there, beside `{}`): {e}",
+            parent.display(),
+            out.display()
+        ))
+    })?;
     Ok(dir.keep())
 }
 
@@ -142,7 +151,30 @@ fn check_target(out: &Path) -> Result<(), Failure> {
             "refusing to replace `{shown}`: it is not empty and was not written by paved (no `{TREE_MARKER}` file)"
         )));
     }
+    // A read-only folder says "leave this alone", even to root, who could
+    // write it anyway; and removing the old tree would fail after the swap.
+    for entry in walkdir::WalkDir::new(out).follow_links(false) {
+        let entry = entry.map_err(|e| fail(e.to_string()))?;
+        if entry.file_type().is_dir() && entry.metadata().is_ok_and(|m| m.permissions().readonly()) {
+            return Err(fail(format!(
+                "refusing to replace `{shown}`: `{}` is read-only\n\nhelp: make it writable (`chmod -R u+w {shown}`) or choose another `--out`",
+                entry.path().display()
+            )));
+        }
+    }
     Ok(())
+}
+
+/// The folder the new tree is built in must not be read-only (see `check_target`).
+fn check_parent(parent: &Path, out: &Path) -> Result<(), Failure> {
+    match fs_err::metadata(parent) {
+        Ok(meta) if meta.permissions().readonly() => Err(fail(format!(
+            "cannot write `{}`: `{}` is read-only (the new tree is built beside it and swapped in)",
+            out.display(),
+            parent.display()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// The files of the old tree at `out` that `keep` claims.

@@ -68,11 +68,18 @@ pub fn kind_rank(kind: &str) -> usize {
     ORDER.iter().position(|k| *k == kind).unwrap_or(ORDER.len())
 }
 
+/// Bounds for a template's output. Inputs are bounded (`Limits::default()`
+/// per file, and string lengths), and a template multiplies what it is given:
+/// an app's 20 000 env variables are 100 000 values in its Deployment.
+const OUTPUT_LIMITS: Limits = Limits { max_depth: 128, max_nodes: 10_000_000 };
+
 /// Parse one template's output (zero or more YAML documents) into objects.
 pub(crate) fn normalise(text: &str) -> Result<Vec<Object>, String> {
-    let docs = paved_yaml::load_all(text, Limits::default()).map_err(|e| {
+    let docs = paved_yaml::load_all(text, OUTPUT_LIMITS).map_err(|e| {
         let line = text.lines().nth(e.span.start.line.saturating_sub(1) as usize).unwrap_or_default();
-        format!("output is not valid YAML at line {}: {}\n    {line}", e.span.start.line, e.message)
+        let shown: String = line.chars().take(200).collect();
+        let cut = if shown.len() < line.len() { " …" } else { "" };
+        format!("output is not valid YAML at line {}: {}\n    {shown}{cut}", e.span.start.line, e.message)
     })?;
     let mut objects = Vec::new();
     for doc in docs {

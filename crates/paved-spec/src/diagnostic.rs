@@ -52,6 +52,11 @@ pub fn display_path(path: &[Segment]) -> String {
     for segment in path {
         match segment {
             Segment::Index(i) => out.push_str(&format!("[{i}]")),
+            // A key long enough to drown the message (a hostile file) is shortened.
+            Segment::Key(key) if key.chars().count() > 64 => {
+                let short: String = key.chars().take(60).collect();
+                out.push_str(&format!("[{:?}]", format!("{short}…")));
+            }
             Segment::Key(key) if is_simple_key(key) => {
                 if !out.is_empty() {
                     out.push('.');

@@ -21,4 +21,6 @@ mod validate;
 pub use calls::{CallReport, check_calls};
 pub use diagnostic::{Diagnostic, SourceFile, display_path};
 pub use schema::{FieldDoc, SchemaKind, explain, reference_markdown, schema, schema_text};
-pub use validate::{BlueprintRules, ValidApp, validate_app, validate_platform, validate_team};
+pub use validate::{
+    BlueprintRules, MAX_PROBLEMS_PER_FILE, MAX_STRING_BYTES, ValidApp, validate_app, validate_platform, validate_team,
+};

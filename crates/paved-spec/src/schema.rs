@@ -96,10 +96,54 @@ pub(crate) fn check(kind: SchemaKind, root: &Node) -> Vec<Finding> {
     let compiled = compiled(kind);
     let instance = root.to_json();
     let mut findings = Vec::new();
-    for error in compiled.validator.iter_errors(&instance) {
+    // No more than a file reports (placing each error searches its mapping).
+    for error in compiled.validator.iter_errors(&instance).take(4 * crate::validate::MAX_PROBLEMS_PER_FILE + 1) {
         convert(&compiled.json, root, &error, &mut findings);
     }
+    integral_floats(&compiled.json, root, &mut Vec::new(), &mut findings);
     findings
+}
+
+/// JSON Schema counts `2.0` as an integer, but the typed fields do not: a
+/// float where only an integer fits is a problem to report, not a value to
+/// read as something else.
+fn integral_floats(schema: &Value, node: &Node, path: &mut Vec<Segment>, out: &mut Vec<Finding>) {
+    match &node.kind {
+        NodeKind::Float(f) if f.is_finite() && f.fract() == 0.0 => {
+            let types: Vec<&str> = subschemas(schema, path)
+                .into_iter()
+                .filter_map(|s| s.get("type"))
+                .flat_map(|t| match t {
+                    Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
+                    other => other.as_str().into_iter().collect::<Vec<_>>(),
+                })
+                .collect();
+            // (Out of range, it is already reported as such.)
+            if types.contains(&"integer") && !types.contains(&"number") && !out.iter().any(|f| f.path == *path) {
+                out.push(Finding {
+                    path: path.clone(),
+                    at_key: false,
+                    message: format!("expected an integer, found number `{f:?}`"),
+                    hint: (f.abs() < 1e15).then(|| format!("write it without a fraction: `{}`", *f as i64)),
+                });
+            }
+        }
+        NodeKind::Map(entries) => {
+            for e in entries {
+                path.push(Segment::Key(e.key.clone()));
+                integral_floats(schema, &e.value, path, out);
+                path.pop();
+            }
+        }
+        NodeKind::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(Segment::Index(i));
+                integral_floats(schema, item, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
 }
 
 fn to_path(root: &Node, pointer: &str) -> Vec<Segment> {
@@ -291,6 +335,9 @@ pub(crate) fn describe(value: &Value) -> String {
         Value::Bool(b) => format!("boolean `{b}`"),
         Value::Number(n) if n.is_i64() || n.is_u64() => format!("integer `{n}`"),
         Value::Number(n) => format!("number `{n}`"),
+        Value::String(s) if s.chars().count() > 80 => {
+            format!("string `{}…` ({} characters)", s.chars().take(60).collect::<String>(), s.chars().count())
+        }
         Value::String(s) => format!("string `{s}`"),
         Value::Array(_) => "a list".into(),
         Value::Object(_) => "a mapping".into(),

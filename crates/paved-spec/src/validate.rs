@@ -29,6 +29,14 @@ pub struct BlueprintRules {
     pub autoscaling: bool,
 }
 
+/// The longest string (value or key) an app or platform file may hold, in
+/// bytes. Longer ones are reported alone, before any other check runs on them.
+pub const MAX_STRING_BYTES: usize = 64 * 1024;
+
+/// The most problems reported for one file; past it, a last problem says
+/// that more are not shown.
+pub const MAX_PROBLEMS_PER_FILE: usize = 100;
+
 /// Fields every app has, whatever its blueprint.
 const UNIVERSAL: &[&str] = &["name", "team", "blueprint", "image", "build", "environments"];
 
@@ -59,9 +67,15 @@ pub fn validate_app(
 ) -> Result<ValidApp, Vec<Diagnostic>> {
     let file = Arc::new(file);
     let (root, soft) = load(&file, "an app file is a mapping with at least `name`, `team`, `blueprint` and `image`")?;
+    if let Some(diagnostics) = over_long(SchemaKind::App, &file, &root) {
+        return Err(diagnostics);
+    }
     let mut findings: Vec<(Span, Finding)> = Vec::new();
     let mut add = |node: &Node, list: Vec<Finding>| {
-        for f in list {
+        // A file with thousands of mistakes is not read by a person; placing
+        // each costs a search of its mapping, so stop at a bound (each
+        // problem of the base may come again from every environment).
+        for f in list.into_iter().take((4 * MAX_PROBLEMS_PER_FILE + 1).saturating_sub(findings.len())) {
             let span = node.span_at(&f.path, f.at_key);
             findings.push((span, f));
         }
@@ -195,6 +209,9 @@ pub fn validate_app(
 pub fn validate_platform(file: SourceFile) -> Result<Platform, Vec<Diagnostic>> {
     let file = Arc::new(file);
     let (root, soft) = load(&file, "see `schemas/platform.schema.json` for the platform file's fields")?;
+    if let Some(diagnostics) = over_long(SchemaKind::Platform, &file, &root) {
+        return Err(diagnostics);
+    }
     let mut findings: Vec<(Span, Finding)> = Vec::new();
     let mut list = schema::check(SchemaKind::Platform, &root);
     list.extend(platform_rules(&root));
@@ -240,6 +257,58 @@ fn load(file: &Arc<SourceFile>, empty_hint: &str) -> Result<(Node, Vec<Diagnosti
     }
 }
 
+/// Strings longer than [`MAX_STRING_BYTES`], when there are any: the only
+/// problems reported then, so no other check spends time on them.
+fn over_long(kind: SchemaKind, file: &Arc<SourceFile>, root: &Node) -> Option<Vec<Diagnostic>> {
+    fn walk(node: &Node, path: &mut Vec<Segment>, out: &mut Vec<Finding>) {
+        let limit = MAX_STRING_BYTES;
+        let hint = || {
+            Some("values in paved's files are short; a long text (a certificate, a whole config file) belongs in a Secret or ConfigMap of its own".to_owned())
+        };
+        match &node.kind {
+            NodeKind::String(s) if s.len() > limit => out.push(finding(
+                path.clone(),
+                false,
+                format!("the value is {} bytes long, more than the limit of {limit} bytes (64 KiB)", s.len()),
+                hint(),
+            )),
+            NodeKind::Map(entries) => {
+                for e in entries {
+                    path.push(Segment::Key(e.key.clone()));
+                    if e.key.len() > limit {
+                        out.push(finding(
+                            path.clone(),
+                            true,
+                            format!(
+                                "the key is {} bytes long, more than the limit of {limit} bytes (64 KiB)",
+                                e.key.len()
+                            ),
+                            hint(),
+                        ));
+                    }
+                    walk(&e.value, path, out);
+                    path.pop();
+                }
+            }
+            NodeKind::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(Segment::Index(i));
+                    walk(item, path, out);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(root, &mut Vec::new(), &mut found);
+    if found.is_empty() {
+        return None;
+    }
+    let findings = found.into_iter().map(|f| (root.span_at(&f.path, f.at_key), f)).collect();
+    Some(into_diagnostics(kind, file, root, findings, Vec::new()))
+}
+
 fn internal(file: &Arc<SourceFile>, message: String) -> Diagnostic {
     Diagnostic {
         file: file.clone(),
@@ -274,6 +343,16 @@ fn into_diagnostics(
         .collect();
     out.sort_by(|a, b| (a.span.start, &a.message).cmp(&(b.span.start, &b.message)));
     out.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    if out.len() > MAX_PROBLEMS_PER_FILE {
+        out.truncate(MAX_PROBLEMS_PER_FILE);
+        out.push(Diagnostic {
+            file: file.clone(),
+            span: Span::default(),
+            field: String::new(),
+            message: format!("more problems in this file are not shown: only the first {MAX_PROBLEMS_PER_FILE} are"),
+            hint: Some("fix these and run paved again".into()),
+        });
+    }
     out
 }
 
@@ -351,7 +430,9 @@ fn quantity(node: &Node, field: &str) -> Option<String> {
     match &node.get(field)?.kind {
         NodeKind::String(s) => Some(s.clone()),
         NodeKind::Int(i) => Some(i.to_string()),
-        NodeKind::Float(f) => Some(f.to_string()),
+        NodeKind::Float(f) if f.is_finite() => Some(f.to_string()),
+        // `.inf`, `.nan`, as written.
+        NodeKind::Float(_) => node.get(field)?.to_json().as_str().map(str::to_owned),
         _ => None,
     }
 }
@@ -419,7 +500,9 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
         let check = syntax::dns_label(team, 63).and_then(|()| {
             // Every environment's namespace for the team must be a valid name too,
             // and so must the Argo CD Application `<team>-<app>-<env>` (a label value).
-            let app_name = string(app, "name").map(|(n, _)| n).unwrap_or_default();
+            // (An invalid name is reported on its own; it says nothing here.)
+            let app_name =
+                string(app, "name").map(|(n, _)| n).filter(|n| syntax::dns_label(n, 40).is_ok()).unwrap_or_default();
             for env in &platform.environments {
                 let application = format!("{team}-{app_name}-{}", env.name);
                 if application.len() > 63 {

@@ -82,8 +82,14 @@ pub fn load_all(source: &str, limits: Limits) -> Result<Vec<Node>, LoadError> {
 }
 
 fn load_stream(source: &str, limits: Limits) -> Result<(Vec<Node>, Vec<LoadError>), LoadError> {
-    let mut loader =
-        Loader { lines: LineIndex::new(source), limits, anchors: HashMap::new(), nodes: 0, soft: Vec::new() };
+    let mut loader = Loader {
+        lines: LineIndex::new(source),
+        limits,
+        anchors: HashMap::new(),
+        nodes: 0,
+        aliased: false,
+        soft: Vec::new(),
+    };
     let mut parser = Parser::new_from_str(source);
     let mut docs = Vec::new();
     loop {
@@ -119,6 +125,8 @@ struct Loader<'s> {
     limits: Limits,
     anchors: HashMap<usize, (Node, usize)>,
     nodes: usize,
+    /// Whether an alias was expanded (for the hint when there are too many values).
+    aliased: bool,
     /// Problems that leave the tree readable.
     soft: Vec<LoadError>,
 }
@@ -130,6 +138,11 @@ impl Loader<'_> {
             Some(Err(e)) => {
                 let m = *e.marker();
                 let pos = self.lines.pos(m.line(), m.col());
+                // The scanner counts open flow collections (`[`, `{`) itself
+                // and gives up past 255, before any event reaches `node`.
+                if e.info().contains("recursion limit") {
+                    return Err(self.too_deep(Span { start: pos, end: pos }));
+                }
                 Err(self.lines.explain(e.info(), pos))
             }
             None => Err(LoadError { message: "unexpected end of input".into(), span: Span::default(), hint: None }),
@@ -143,6 +156,14 @@ impl Loader<'_> {
         }
     }
 
+    fn too_deep(&self, span: Span) -> LoadError {
+        LoadError {
+            message: format!("values are nested more than {} levels deep", self.limits.max_depth),
+            span,
+            hint: Some("paved's files nest a few levels at most; check the indentation and the brackets".into()),
+        }
+    }
+
     fn error(&self, message: impl Into<String>, raw: RawSpan) -> LoadError {
         LoadError { message: message.into(), span: self.span(raw), hint: None }
     }
@@ -153,7 +174,12 @@ impl Loader<'_> {
             return Err(LoadError {
                 message: format!("the document has more than {} values", self.limits.max_nodes),
                 span: self.span(raw),
-                hint: Some("aliases (`*name`) count every value they copy; this looks like an alias bomb".into()),
+                hint: Some(match self.aliased {
+                    true => "aliases (`*name`) count every value they copy; this looks like an alias bomb".into(),
+                    false => {
+                        "paved's files hold a few hundred values at most; check that this is the file you meant".into()
+                    }
+                }),
             });
         }
         Ok(())
@@ -164,8 +190,13 @@ impl Loader<'_> {
         if tag.is_yaml_core_schema() && expected.contains(&tag.suffix.as_str()) {
             return Ok(());
         }
+        // As written: `!!python/object`, not `tag:yaml.org,2002:python/object`.
+        let shown = match tag.handle.as_str() {
+            "tag:yaml.org,2002:" => format!("!!{}", tag.suffix),
+            _ => tag.to_string(),
+        };
         Err(LoadError {
-            message: format!("the tag `{tag}` is not allowed here"),
+            message: format!("the tag `{shown}` is not allowed here"),
             span: self.span(raw),
             hint: Some("paved reads plain data; remove the tag".into()),
         })
@@ -179,11 +210,7 @@ impl Loader<'_> {
         depth: usize,
     ) -> Result<Node, LoadError> {
         if depth > self.limits.max_depth {
-            return Err(LoadError {
-                message: format!("values are nested more than {} levels deep", self.limits.max_depth),
-                span: self.span(raw),
-                hint: None,
-            });
+            return Err(self.too_deep(self.span(raw)));
         }
         let (node, anchor) = match event {
             Event::Alias(id) => {
@@ -191,6 +218,7 @@ impl Loader<'_> {
                     return Err(self.error("unknown alias", raw));
                 };
                 let (mut node, size) = (node.clone(), *size);
+                self.aliased = true;
                 self.count(size, raw)?;
                 node.span = self.span(raw);
                 return Ok(node);
@@ -218,6 +246,8 @@ impl Loader<'_> {
                 self.check_tag(&tag, &["map"], raw)?;
                 self.count(1, raw)?;
                 let mut entries: Vec<Entry> = Vec::new();
+                // Where each key is (a linear search per key is quadratic in a hostile mapping).
+                let mut seen: HashMap<String, usize> = HashMap::new();
                 let end = loop {
                     let (event, key_raw) = self.next(parser)?;
                     if let Event::MappingEnd = event {
@@ -248,7 +278,7 @@ impl Loader<'_> {
                     }
                     let (event, span) = self.next(parser)?;
                     let value = self.node(parser, event, span, depth + 1)?;
-                    if let Some(first) = entries.iter().find(|e| e.key == key) {
+                    if let Some(first) = seen.get(&key).map(|&i| &entries[i]) {
                         self.soft.push(LoadError {
                             message: format!("duplicate key `{key}`"),
                             span: key_node.span,
@@ -259,6 +289,7 @@ impl Loader<'_> {
                         });
                         continue;
                     }
+                    seen.insert(key.clone(), entries.len());
                     entries.push(Entry { key, key_span: key_node.span, value });
                 };
                 let span = Span { start: self.span(raw).start, end: self.span(end).end };
@@ -433,10 +464,18 @@ fn unclosed_bracket(text: &str) -> Option<(char, usize)> {
     stack.last().copied().filter(|(_, at)| *at < last_line_start)
 }
 
+/// Characters between two checkpoints of a long line.
+const STRIDE: usize = 32;
+
 /// Maps saphyr's (line, character column) markers to [`Pos`] with byte offsets.
 struct LineIndex<'s> {
     /// The byte offset where each line starts.
     starts: Vec<usize>,
+    /// For each line longer than [`STRIDE`] bytes (by index), the byte offset
+    /// of every `STRIDE`th character, so that finding a column never walks a
+    /// whole long line: a one-line file of many values would otherwise take
+    /// time quadratic in its length.
+    checkpoints: HashMap<usize, Vec<usize>>,
     source: &'s str,
 }
 
@@ -444,7 +483,15 @@ impl<'s> LineIndex<'s> {
     fn new(source: &'s str) -> Self {
         let mut starts = vec![0];
         starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts, source }
+        let mut checkpoints = HashMap::new();
+        for (index, &start) in starts.iter().enumerate() {
+            let end = starts.get(index + 1).copied().unwrap_or(source.len());
+            if end - start > STRIDE {
+                let line = &source[start..end];
+                checkpoints.insert(index, line.char_indices().step_by(STRIDE).map(|(i, _)| start + i).collect());
+            }
+        }
+        LineIndex { starts, checkpoints, source }
     }
 
     /// Turn a parser error into the most useful message: the parser reports
@@ -468,6 +515,34 @@ impl<'s> LineIndex<'s> {
                     };
                 }
                 offset += line.len();
+            }
+        }
+        // A character YAML does not allow in a file (a control character
+        // such as NUL, or a BOM past the start): name it.
+        if info.contains("unprintable") {
+            if let Some(c) = self.source.get(pos.offset..).and_then(|rest| rest.chars().next()) {
+                return LoadError {
+                    message: format!("the file holds the character U+{:04X}, which YAML does not allow", c as u32),
+                    span: Span { start: pos, end: self.pos_of_offset(pos.offset + c.len_utf8()) },
+                    hint: Some(
+                        "remove it; inside a double-quoted value it can be written as an escape, such as `\\u0000`"
+                            .into(),
+                    ),
+                };
+            }
+        }
+        // YAML bounds a key written without `?` to 1024 characters; past
+        // that, the parser no longer sees the `:` as ending a key.
+        if info.contains("mapping values are not allowed") {
+            let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+            let key = before[line_start..].trim_start();
+            if key.chars().count() > 1024 {
+                let start = self.pos_of_offset(pos.offset - key.len());
+                return LoadError {
+                    message: format!("a key of {} characters: YAML allows at most 1024", key.chars().count()),
+                    span: Span { start, end: pos },
+                    hint: Some("shorten the key".into()),
+                };
             }
         }
         // An unclosed `[` or `{`: the parser stumbles on a later line.
@@ -497,8 +572,15 @@ impl<'s> LineIndex<'s> {
         let Some(&start) = self.starts.get(line - 1) else {
             return Pos { line: line as u32, column: col as u32 + 1, offset: self.source.len() };
         };
-        let rest = &self.source[start..];
-        let byte = rest.char_indices().nth(col).map(|(i, _)| i).unwrap_or(rest.len());
-        Pos { line: line as u32, column: col as u32 + 1, offset: start + byte }
+        let (from, skip) = match self.checkpoints.get(&(line - 1)) {
+            Some(marks) if !marks.is_empty() => {
+                let k = (col / STRIDE).min(marks.len() - 1);
+                (marks[k], col - k * STRIDE)
+            }
+            _ => (start, col),
+        };
+        let rest = &self.source[from..];
+        let byte = rest.char_indices().nth(skip).map(|(i, _)| i).unwrap_or(rest.len());
+        Pos { line: line as u32, column: col as u32 + 1, offset: from + byte }
     }
 }

@@ -134,13 +134,27 @@ impl Node {
         match (&self.kind, &over.kind) {
             (NodeKind::Map(base), NodeKind::Map(top)) => {
                 let mut entries: Vec<Entry> = base.clone();
+                // Large mappings are merged by an index of keys, so that
+                // merging two of them (a hostile file) is not quadratic.
+                let mut index: Option<std::collections::HashMap<String, usize>> = (base.len() + top.len() > 64)
+                    .then(|| entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)).collect());
                 for entry in top {
-                    match entries.iter_mut().find(|e| e.key == entry.key) {
-                        Some(existing) => {
+                    let found = match &index {
+                        Some(index) => index.get(&entry.key).copied(),
+                        None => entries.iter().position(|e| e.key == entry.key),
+                    };
+                    match found {
+                        Some(i) => {
+                            let existing = &mut entries[i];
                             existing.value = existing.value.merged(&entry.value);
                             existing.key_span = entry.key_span;
                         }
-                        None => entries.push(entry.clone()),
+                        None => {
+                            if let Some(index) = &mut index {
+                                index.insert(entry.key.clone(), entries.len());
+                            }
+                            entries.push(entry.clone());
+                        }
                     }
                 }
                 Node { kind: NodeKind::Map(entries), span: over.span }
@@ -149,16 +163,24 @@ impl Node {
         }
     }
 
-    /// The node as JSON data. Non-finite floats (`.inf`, `.nan`) have no JSON
-    /// form and become strings, which schema validation then rejects by type.
+    /// The node as JSON data. Non-finite floats have no JSON form and become
+    /// strings spelled as in YAML (`.inf`, `-.inf`, `.nan`), which schema
+    /// validation then rejects by type, quoting what the author wrote.
     pub fn to_json(&self) -> Value {
         match &self.kind {
             NodeKind::Null => Value::Null,
             NodeKind::Bool(b) => Value::Bool(*b),
             NodeKind::Int(i) => Value::from(*i),
-            NodeKind::Float(f) => {
-                serde_json::Number::from_f64(*f).map(Value::Number).unwrap_or_else(|| Value::String(f.to_string()))
-            }
+            NodeKind::Float(f) => serde_json::Number::from_f64(*f).map(Value::Number).unwrap_or_else(|| {
+                Value::String(
+                    match (f.is_nan(), f.is_sign_negative()) {
+                        (true, _) => ".nan",
+                        (false, true) => "-.inf",
+                        (false, false) => ".inf",
+                    }
+                    .into(),
+                )
+            }),
             NodeKind::String(s) => Value::String(s.clone()),
             NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
             NodeKind::Map(entries) => {

@@ -164,3 +164,68 @@ fn json_flow_is_yaml() {
     let node = load_one(r#"labels: {"app.kubernetes.io/name":"a","x":["b",1]}"#, Limits::default()).expect("loads");
     assert_eq!(node.to_json(), json!({"labels": {"app.kubernetes.io/name": "a", "x": ["b", 1]}}));
 }
+
+/// Positions on a long line (found through checkpoints, not by walking the
+/// line) are the same as counting characters from the line's start, multibyte
+/// characters included.
+#[test]
+fn positions_on_long_lines_are_exact() {
+    let items: Vec<String> =
+        (0..3000).map(|i| if i % 3 == 0 { format!("\"é{i}🏦\"") } else { i.to_string() }).collect();
+    let text = format!("k: 1\nx: [{}]\n", items.join(", "));
+    let node = load_one(&text, Limits::default()).expect("loads");
+    let NodeKind::Seq(list) = &node.get("x").expect("x").kind else { panic!("a list") };
+    let line = text.lines().nth(1).expect("line 2");
+    let line_start = text.find("x: [").expect("start");
+    for (item, written) in list.iter().zip(&items) {
+        let start = item.span.start;
+        assert_eq!(start.line, 2);
+        assert_eq!(&text[start.offset..start.offset + written.len()], written.as_str());
+        let column = line[..start.offset - line_start].chars().count() as u32 + 1;
+        assert_eq!(start.column, column, "{written}");
+    }
+}
+
+/// The bounds a hostile file runs into say what they are.
+#[test]
+fn bounds_are_named() {
+    let deep = format!("x: {}{}", "[".repeat(300), "]".repeat(300));
+    let err = load_one(&deep, Limits::default()).expect_err("deep");
+    assert_eq!(err.message, "values are nested more than 64 levels deep");
+
+    let wide = format!("x: [{}]", vec!["1"; 100_001].join(","));
+    let err = load_one(&wide, Limits::default()).expect_err("wide");
+    assert_eq!(err.message, "the document has more than 100000 values");
+    assert!(!err.hint.unwrap_or_default().contains("alias"), "no alias was used");
+
+    let err = load_one(&format!("{}: 1\n", "k".repeat(2000)), Limits::default()).expect_err("long key");
+    assert_eq!(err.message, "a key of 2000 characters: YAML allows at most 1024");
+
+    let err = load_one("a: \"x\"\nb: x\u{0}y\n", Limits::default()).expect_err("nul");
+    assert_eq!(err.message, "the file holds the character U+0000, which YAML does not allow");
+    assert_eq!((err.span.start.line, err.span.start.column), (2, 5));
+
+    let err = load_one("a: !!python/object:os.system x\n", Limits::default()).expect_err("tag");
+    assert_eq!(err.message, "the tag `!!python/object:os.system` is not allowed here");
+
+    let node = load_one("a: .inf\nb: -.inf\nc: .nan\n", Limits::default()).expect("loads");
+    assert_eq!(node.to_json(), json!({"a": ".inf", "b": "-.inf", "c": ".nan"}));
+}
+
+/// Merging many keys over many keys keeps the base's order, then the new keys.
+#[test]
+fn large_merges_keep_order_and_override() {
+    let base: Vec<String> = (0..100).map(|i| format!("k{i}: {i}")).collect();
+    let over: Vec<String> = (50..150).map(|i| format!("k{i}: over")).collect();
+    let base = load_one(&format!("{{{}}}", base.join(", ")), Limits::default()).expect("base");
+    let over = load_one(&format!("{{{}}}", over.join(", ")), Limits::default()).expect("over");
+    let merged = base.merged(&over);
+    let NodeKind::Map(entries) = &merged.kind else { panic!("a mapping") };
+    let keys: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+    let expected: Vec<String> = (0..150).map(|i| format!("k{i}")).collect();
+    assert_eq!(keys, expected.iter().map(String::as_str).collect::<Vec<_>>());
+    let merged = merged.to_json();
+    assert_eq!(merged["k10"], json!(10));
+    assert_eq!(merged["k60"], json!("over"));
+    assert_eq!(merged["k149"], json!("over"));
+}

@@ -94,7 +94,8 @@ pub fn run(global: &Global, command: BlueprintCommand) -> Outcome {
             let apps = match apps.is_empty() {
                 true => test_case_apps(&setup, a)?,
                 false => {
-                    let all = setup.validate_apps(inputs::read_all(&inputs::discover(&apps)?)?, Format::Human)?;
+                    let all = setup
+                        .validate_apps(inputs::read_all(&inputs::discover(&apps)?, Format::Human)?, Format::Human)?;
                     // Only the apps of this blueprint: a cronjob does not become an api.
                     all.into_iter().filter(|app| app.blueprint.name == a.meta.name).collect()
                 }

@@ -22,7 +22,7 @@ use paved_render::output::{self, TREE_MARKER};
 pub fn run(global: &Global, args: CheckArgs) -> Outcome {
     let setup = Setup::load(global, args.report.format)?;
     let paths = inputs::discover(&args.paths)?;
-    let apps = setup.validate_apps(inputs::read_all(&paths)?, args.report.format)?;
+    let apps = setup.validate_apps(inputs::read_all(&paths, args.report.format)?, args.report.format)?;
     setup.update_lock(&apps)?;
     let per_app = pipelines(&setup, &apps)?;
     let mut stale = 0;

@@ -20,7 +20,7 @@ pub fn run(global: &Global, args: DiffArgs) -> Outcome {
     let envs = chosen_environments(&setup.platform, &args.envs)?;
 
     // Now: the working tree.
-    let apps = setup.validate_apps(inputs::read_all(&inputs::discover(&args.paths)?)?, Format::Human)?;
+    let apps = setup.validate_apps(inputs::read_all(&inputs::discover(&args.paths)?, Format::Human)?, Format::Human)?;
     let after = render_all(&setup, &apps, &envs, &ImageOverride::default(), Charts::Skip)?;
 
     // Then: the same paths at the base revision.
@@ -110,6 +110,14 @@ impl Git {
                 .next()
                 .and_then(|s| s.parse().ok())
                 .ok_or_else(|| fail("unexpected answer", &header))?;
+            if size as u64 > inputs::MAX_FILE_BYTES {
+                return Err(Failure::Error(format!(
+                    "{}:{}: {size} bytes, more than the limit of {} bytes for an input file",
+                    self.rev,
+                    path.display(),
+                    inputs::MAX_FILE_BYTES
+                )));
+            }
             let mut bytes = vec![0; size + 1];
             stdout.read_exact(&mut bytes).map_err(|e| fail("read", &e))?;
             bytes.pop(); // the newline after the contents

@@ -8,7 +8,7 @@ use crate::inputs::{self, Setup};
 
 pub fn run(global: &Global, args: GraphArgs) -> Outcome {
     let setup = Setup::load(global, Format::Human)?;
-    let files = inputs::read_all(&inputs::discover(&args.paths)?)?;
+    let files = inputs::read_all(&inputs::discover(&args.paths)?, Format::Human)?;
     let apps = setup.validate_apps(files, Format::Human)?;
     let mut nodes = Vec::new();
     for app in &apps {

@@ -17,7 +17,7 @@ pub fn run(global: &Global, args: LandingZoneArgs) -> Outcome {
     let envs = chosen_environments(&setup.platform, &args.envs)?;
     let mut teams: Vec<(String, TeamFile)> = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
-    for file in inputs::read_all(&inputs::discover_teams(&args.paths)?)? {
+    for file in inputs::read_all(&inputs::discover_teams(&args.paths)?, args.report.format)? {
         let name = file.name.clone();
         match paved_spec::validate_team(file, &setup.platform) {
             Ok(team) => teams.push((name, team)),

@@ -20,7 +20,7 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
     let image = image_override(&args)?;
     let setup = Setup::load(global, args.report.format)?;
     let envs = chosen_environments(&setup.platform, &args.envs)?;
-    let files = inputs::read_all(&inputs::discover(&args.paths)?)?;
+    let files = inputs::read_all(&inputs::discover(&args.paths)?, args.report.format)?;
     let apps = setup.validate_apps(files, args.report.format)?;
     warn_untagged(&apps, &image, &envs);
     warn_deprecated(&setup, &apps);

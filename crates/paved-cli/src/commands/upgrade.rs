@@ -29,7 +29,7 @@ pub fn run(global: &Global, args: UpgradeArgs) -> Outcome {
         Some(pin) => Some(syntax::blueprint_ref(pin).map_err(|p| Failure::Error(format!("--to: {}", p.message)))?),
         None => None,
     };
-    let apps = setup.validate_apps(inputs::read_all(&inputs::discover(&args.paths)?)?, Format::Human)?;
+    let apps = setup.validate_apps(inputs::read_all(&inputs::discover(&args.paths)?, Format::Human)?, Format::Human)?;
     if let Some(to) = &to {
         if !apps.iter().any(|a| a.blueprint.name == to.name) {
             return Err(Failure::Error(format!("--to: no app here uses blueprint `{}`", to.name)));

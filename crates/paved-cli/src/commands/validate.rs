@@ -13,7 +13,7 @@ use crate::{Failure, Outcome};
 pub fn run(global: &Global, args: ValidateArgs) -> Outcome {
     let format = args.report.format;
     let setup = Setup::load(global, format)?;
-    let files = inputs::read_all(&inputs::discover(&args.paths)?)?;
+    let files = inputs::read_all(&inputs::discover(&args.paths)?, format)?;
     let count = files.len();
     let apps = setup.validate_apps(files, format)?;
     let schemas =

@@ -25,6 +25,11 @@ pub fn paved() -> Command {
     cmd
 }
 
+/// Where the paved binary is (for running it through another program).
+pub fn paved_bin() -> PathBuf {
+    PathBuf::from(paved().get_program())
+}
+
 /// A path relative to the repository root, with `/` separators.
 pub fn relative(path: &Path) -> String {
     path.strip_prefix(root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
