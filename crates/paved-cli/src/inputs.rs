@@ -137,6 +137,11 @@ impl Setup {
     }
 
     /// Where the lock file is, when there is one.
+    /// Whether `--locked` forbids changing the lock.
+    pub fn is_locked(&self) -> bool {
+        self.locked
+    }
+
     pub fn lock_path(&self) -> Option<&Path> {
         self.lock_path.as_deref()
     }

@@ -7,9 +7,10 @@
 //! itself (one holding the tree marker), so a mistyped `--out` can never wipe
 //! someone's work.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use paved_render::output::TREE_MARKER;
 use rayon::prelude::*;
@@ -22,22 +23,58 @@ fn fail(message: String) -> Failure {
 
 /// Replace `out` with exactly `files` (relative path → contents), plus the
 /// files of the old tree that `keep` claims (files other tools own there).
-pub fn tree(out: &Path, mut files: BTreeMap<String, String>, keep: &dyn Fn(&str) -> bool) -> Result<(), Failure> {
+pub fn tree(out: &Path, files: BTreeMap<String, String>, keep: &dyn Fn(&str) -> bool) -> Result<(), Failure> {
+    tree_with(out, keep, &|staging| files.par_iter().try_for_each(|(path, contents)| staging.write(path, contents)))
+}
+
+/// The folder a new tree is written into before it replaces the old one.
+/// `write` may be called from many threads.
+#[derive(Debug)]
+pub struct Staging {
+    root: PathBuf,
+    folders: Mutex<BTreeSet<String>>,
+}
+
+impl Staging {
+    /// Write one file of the tree (`relative` uses `/`; its folders are made once).
+    pub fn write(&self, relative: &str, contents: &str) -> Result<(), Failure> {
+        if let Some((folder, _)) = relative.rsplit_once('/') {
+            let new = self.folders.lock().map_err(|_| fail("a writer thread failed".into()))?.insert(folder.to_owned());
+            if new {
+                fs_err::create_dir_all(self.root.join(folder))?;
+            }
+        }
+        let mut file = fs_err::File::create(self.root.join(relative))?;
+        file.write_all(contents.as_bytes())?;
+        Ok(())
+    }
+}
+
+/// Replace `out` with the files `fill` writes (as it renders them, so the
+/// whole tree is never held in memory), plus the files of the old tree that
+/// `keep` claims; a file `fill` writes wins over a kept one.
+pub fn tree_with(
+    out: &Path,
+    keep: &dyn Fn(&str) -> bool,
+    fill: &(dyn Fn(&Staging) -> Result<(), Failure> + Sync),
+) -> Result<(), Failure> {
     check_target(out)?;
     let parent = parent_of(out);
     fs_err::create_dir_all(&parent)?;
     check_parent(&parent, out)?;
     remove_leftovers(out);
-    let staging = sibling(out, "new")?;
-    for (path, contents) in kept(out, keep)? {
-        files.entry(path).or_insert(contents);
-    }
-    if let Err(e) = write_all(&staging, &files) {
-        let _ = fs_err::remove_dir_all(&staging);
+    let root = sibling(out, "new")?;
+    let staging = Staging { root, folders: Mutex::new(BTreeSet::new()) };
+    let written = kept(out, keep).and_then(|kept| {
+        kept.iter().try_for_each(|(path, contents)| staging.write(path, contents))?;
+        fill(&staging)
+    });
+    if let Err(e) = written {
+        let _ = fs_err::remove_dir_all(&staging.root);
         return Err(e);
     }
     fault("before-swap");
-    swap_in(&staging, out)
+    swap_in(&staging.root, out)
 }
 
 /// Put the staged tree at `out`. Where the system can exchange two
@@ -202,24 +239,6 @@ pub fn files_under(dir: &Path, keep: &dyn Fn(&str) -> bool) -> Result<BTreeMap<S
         }
     }
     Ok(found)
-}
-
-/// Write the files under `root`: the folders first, each once, then the
-/// files, in parallel (one `open`, `write`, `close` each).
-fn write_all(root: &Path, files: &BTreeMap<String, String>) -> Result<(), Failure> {
-    let mut folders: Vec<&str> = files.keys().filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir)).collect();
-    folders.dedup();
-    let mut made = std::collections::BTreeSet::new();
-    for folder in folders {
-        if made.insert(folder) {
-            fs_err::create_dir_all(root.join(folder))?;
-        }
-    }
-    files.par_iter().try_for_each(|(relative, contents)| -> Result<(), Failure> {
-        let mut file = fs_err::File::create(root.join(relative))?;
-        file.write_all(contents.as_bytes())?;
-        Ok(())
-    })
 }
 
 /// Replace one file atomically: write a sibling, then rename it over.

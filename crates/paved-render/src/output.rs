@@ -83,21 +83,26 @@ pub struct AppOutputs {
 
 /// The file tree, as relative path → contents (sorted by path).
 pub fn tree(rendered: &[Rendered], apps: &[AppOutputs]) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
-    files.insert(TREE_MARKER.to_owned(), TREE_MARKER_TEXT.to_owned());
-    for app in apps {
-        if let Some(pipeline) = &app.pipeline {
-            files.insert(format!("{}/{}/azure-pipelines.yml", app.team, app.app), pipeline.clone());
-        }
-    }
+    let mut files: BTreeMap<String, String> = tree_files_of_apps(apps).into_iter().collect();
     // Each app and environment's files are written out on their own, in parallel.
     let per_render: Vec<Vec<(String, String)>> = rendered.par_iter().map(files_of).collect();
     files.extend(per_render.into_iter().flatten());
     files
 }
 
-/// The files of one app in one environment.
-fn files_of(r: &Rendered) -> Vec<(String, String)> {
+/// The tree's files that are not per environment: the marker, and each app's pipeline.
+pub fn tree_files_of_apps(apps: &[AppOutputs]) -> Vec<(String, String)> {
+    let mut files = vec![(TREE_MARKER.to_owned(), TREE_MARKER_TEXT.to_owned())];
+    for app in apps {
+        if let Some(pipeline) = &app.pipeline {
+            files.push((format!("{}/{}/azure-pipelines.yml", app.team, app.app), pipeline.clone()));
+        }
+    }
+    files
+}
+
+/// The tree's files of one app in one environment.
+pub fn files_of(r: &Rendered) -> Vec<(String, String)> {
     let folder = format!("{}/{}/{}", r.team, r.app, r.environment);
     let mut files = vec![
         (format!("{folder}/manifests.yaml"), paved_yaml::emit_documents(r.objects.iter().map(|o| &o.value))),

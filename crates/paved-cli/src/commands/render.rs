@@ -1,5 +1,6 @@
 //! `paved render`: apps to Kubernetes objects, as a stream or a file tree.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 
 use rayon::prelude::*;
@@ -24,10 +25,11 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
     let apps = setup.validate_apps(files, args.report.format)?;
     warn_untagged(&apps, &image, &envs);
     warn_deprecated(&setup, &apps);
-    let charts = if args.out.is_some() { Charts::Build } else { Charts::Skip };
-    let rendered = render_all(&setup, &apps, &envs, &image, charts)?;
-    // Only a render that worked records its versions.
-    setup.update_lock(&apps)?;
+    // --locked fails before anything is written; otherwise the lock records
+    // the versions after the render worked.
+    if setup.is_locked() {
+        setup.update_lock(&apps)?;
+    }
     if args.pipelines {
         for (app, outputs) in apps.iter().zip(pipelines(&setup, &apps)?) {
             let (Some(pipeline), Some(path)) = (outputs.pipeline, inputs::pipeline_beside(app)) else { continue };
@@ -39,18 +41,33 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
     }
     match &args.out {
         Some(dir) => {
-            let files = output::tree(&rendered, &pipelines(&setup, &apps)?);
+            let renders = Renders::new(&setup, &apps, &envs, &image, Charts::Build);
             // What the pipeline promoted stays, for every environment still rendered.
-            let rendered_folders: std::collections::BTreeSet<String> =
-                files.keys().filter_map(|p| p.strip_suffix("manifests.yaml")).map(str::to_owned).collect();
-            let keep = |path: &str| {
-                path.strip_suffix(PROMOTED)
-                    .is_some_and(|folder| folder.ends_with('/') && rendered_folders.contains(folder))
-            };
-            write::tree(dir, files, &keep)
+            let folders = renders.folders();
+            let keep = |path: &str| path.strip_suffix(PROMOTED).is_some_and(|folder| folders.contains(folder));
+            let per_app = output::tree_files_of_apps(&pipelines(&setup, &apps)?);
+            // Each app and environment is rendered, written out and dropped.
+            write::tree_with(dir, &keep, &|staging| {
+                per_app.iter().try_for_each(|(path, contents)| staging.write(path, contents))?;
+                renders.for_each(&|rendered| {
+                    output::files_of(&rendered).iter().try_for_each(|(path, contents)| staging.write(path, contents))
+                })
+            })?;
         }
-        None => print_stream(&output::stream(&rendered)),
+        None => {
+            // All or nothing: the stream is printed once every render worked
+            // (the objects of each batch are dropped once written out as text).
+            let renders = Renders::new(&setup, &apps, &envs, &image, Charts::Skip);
+            let mut stream = String::new();
+            renders.in_batches(&mut |batch| {
+                stream.push_str(&output::stream(&batch));
+                Ok(())
+            })?;
+            print_stream(&stream)?;
+        }
     }
+    // Only a render that worked records its versions.
+    setup.update_lock(&apps)
 }
 
 /// `-o` takes only `-`: a tree goes to `--out DIR`.
@@ -154,8 +171,6 @@ pub fn pipelines(setup: &Setup, apps: &[ValidApp]) -> Result<Vec<AppOutputs>, Fa
         .collect()
 }
 
-/// Render every app in every chosen environment, in output order: environment
-/// (promotion order), then team and app.
 /// Whether a render builds the Helm charts (only output trees need them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Charts {
@@ -163,6 +178,99 @@ pub enum Charts {
     Skip,
 }
 
+/// What a set of apps renders: every (environment, app) pair, each rendered on
+/// its own, in output order (environment in promotion order, then team and app).
+pub struct Renders<'a> {
+    setup: &'a Setup,
+    jobs: Vec<(&'a String, &'a ValidApp)>,
+    directory: Directory,
+    image: &'a ImageOverride,
+    charts: Charts,
+}
+
+impl<'a> Renders<'a> {
+    pub fn new(
+        setup: &'a Setup,
+        apps: &'a [ValidApp],
+        envs: &'a [String],
+        image: &'a ImageOverride,
+        charts: Charts,
+    ) -> Renders<'a> {
+        let directory = Directory::new(apps.iter().map(|a| (a.app.team.as_str(), a.app.name.as_str(), a.app.port)));
+        let jobs = envs
+            .iter()
+            .flat_map(|env| apps.iter().map(move |app| (env, app)))
+            .filter(|(env, app)| {
+                setup.platform.environment(env).is_some() && app.environments.iter().any(|(e, _)| e == *env)
+            })
+            .collect();
+        Renders { setup, jobs, directory, image, charts }
+    }
+
+    /// The tree folders (`<team>/<app>/<env>/`) these renders fill.
+    pub fn folders(&self) -> BTreeSet<String> {
+        self.jobs.iter().map(|(env, app)| format!("{}/{}/{env}/", app.app.team, app.app.name)).collect()
+    }
+
+    /// Render one (environment, app) pair.
+    fn one(&self, env: &String, app: &ValidApp) -> Result<Rendered, Failure> {
+        let setup = self.setup;
+        let environment =
+            setup.platform.environment(env).ok_or_else(|| Failure::Error(format!("no environment `{env}`")))?;
+        let effective = app
+            .environments
+            .iter()
+            .find(|(name, _)| name == env)
+            .map(|(_, effective)| effective)
+            .ok_or_else(|| Failure::Error(format!("{}: no settings for `{env}`", app.file.name)))?;
+        let input = Input {
+            app: effective,
+            environment,
+            platform: &setup.platform,
+            blueprint: setup.blueprint_of(app)?,
+            image: self.image,
+            directory: &self.directory,
+        };
+        let outputs = setup
+            .engine
+            .render_outputs(&input, self.charts == Charts::Build)
+            .map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
+        Ok(Rendered {
+            team: app.app.team.clone(),
+            app: app.app.name.clone(),
+            environment: env.clone(),
+            objects: outputs.objects,
+            policies: outputs.policies,
+            chart: outputs.chart,
+            applications: outputs.applications,
+        })
+    }
+
+    /// Every render, in parallel, collected in output order.
+    pub fn all(&self) -> Result<Vec<Rendered>, Failure> {
+        self.jobs.par_iter().map(|&(env, app)| self.one(env, app)).collect()
+    }
+
+    /// The renders in output order, in parallel batches, each batch handed to
+    /// `each` in turn: memory holds one batch, not the whole set.
+    pub fn in_batches(&self, each: &mut dyn FnMut(Vec<Rendered>) -> Outcome) -> Outcome {
+        for batch in self.jobs.chunks(BATCH) {
+            each(batch.par_iter().map(|&(env, app)| self.one(env, app)).collect::<Result<_, _>>()?)?;
+        }
+        Ok(())
+    }
+
+    /// Render each pair and hand it to `each` as soon as it is ready, in
+    /// parallel and in no particular order (for writing a tree's files).
+    pub fn for_each(&self, each: &(dyn Fn(Rendered) -> Outcome + Sync)) -> Outcome {
+        self.jobs.par_iter().try_for_each(|&(env, app)| each(self.one(env, app)?))
+    }
+}
+
+/// How many renders a batch holds when output must stay in order.
+const BATCH: usize = 512;
+
+/// Render every app in every chosen environment, in output order.
 pub fn render_all(
     setup: &Setup,
     apps: &[ValidApp],
@@ -170,37 +278,5 @@ pub fn render_all(
     image: &ImageOverride,
     charts: Charts,
 ) -> Result<Vec<Rendered>, Failure> {
-    let directory = Directory::new(apps.iter().map(|a| (a.app.team.as_str(), a.app.name.as_str(), a.app.port)));
-    // Every (environment, app) renders on its own, in parallel; the results
-    // come back in this order, environments first, whatever the threads did.
-    let jobs: Vec<(&String, &ValidApp)> = envs.iter().flat_map(|env| apps.iter().map(move |app| (env, app))).collect();
-    let rendered: Vec<Option<Rendered>> = jobs
-        .par_iter()
-        .map(|&(env, app)| {
-            let Some(environment) = setup.platform.environment(env) else { return Ok(None) };
-            let Some((_, effective)) = app.environments.iter().find(|(name, _)| name == env) else { return Ok(None) };
-            let input = Input {
-                app: effective,
-                environment,
-                platform: &setup.platform,
-                blueprint: setup.blueprint_of(app)?,
-                image,
-                directory: &directory,
-            };
-            let outputs = setup
-                .engine
-                .render_outputs(&input, charts == Charts::Build)
-                .map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
-            Ok(Some(Rendered {
-                team: app.app.team.clone(),
-                app: app.app.name.clone(),
-                environment: env.clone(),
-                objects: outputs.objects,
-                policies: outputs.policies,
-                chart: outputs.chart,
-                applications: outputs.applications,
-            }))
-        })
-        .collect::<Result<_, Failure>>()?;
-    Ok(rendered.into_iter().flatten().collect())
+    Renders::new(setup, apps, envs, image, charts).all()
 }
