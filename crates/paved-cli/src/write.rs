@@ -22,8 +22,8 @@ fn fail(message: String) -> Failure {
 }
 
 /// Replace `out` with exactly `files` (relative path → contents), plus the
-/// files of the old tree that `keep` claims (files other tools own there).
-pub fn tree(out: &Path, files: BTreeMap<String, String>, keep: &dyn Fn(&str) -> bool) -> Result<(), Failure> {
+/// files of the old tree named in `keep` (files other tools own there).
+pub fn tree(out: &Path, files: BTreeMap<String, String>, keep: &[String]) -> Result<(), Failure> {
     tree_with(out, keep, &|staging| files.par_iter().try_for_each(|(path, contents)| staging.write(path, contents)))
 }
 
@@ -51,11 +51,11 @@ impl Staging {
 }
 
 /// Replace `out` with the files `fill` writes (as it renders them, so the
-/// whole tree is never held in memory), plus the files of the old tree that
-/// `keep` claims; a file `fill` writes wins over a kept one.
+/// whole tree is never held in memory), plus the files of the old tree named
+/// in `keep`; a file `fill` writes wins over a kept one.
 pub fn tree_with(
     out: &Path,
-    keep: &dyn Fn(&str) -> bool,
+    keep: &[String],
     fill: &(dyn Fn(&Staging) -> Result<(), Failure> + Sync),
 ) -> Result<(), Failure> {
     check_target(out)?;
@@ -214,12 +214,21 @@ fn check_parent(parent: &Path, out: &Path) -> Result<(), Failure> {
     }
 }
 
-/// The files of the old tree at `out` that `keep` claims.
-fn kept(out: &Path, keep: &dyn Fn(&str) -> bool) -> Result<BTreeMap<String, String>, Failure> {
-    match out.is_dir() {
-        true => files_under(out, keep),
-        false => Ok(BTreeMap::new()),
+/// The files of the old tree at `out` named in `keep` that exist there as
+/// regular files (a link is never followed, so never kept).
+fn kept(out: &Path, keep: &[String]) -> Result<Vec<(String, String)>, Failure> {
+    if !out.is_dir() {
+        return Ok(Vec::new());
     }
+    let mut found = Vec::new();
+    for relative in keep {
+        let path = out.join(relative);
+        if fs_err::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file()) {
+            let bytes = fs_err::read(&path)?;
+            found.push((relative.clone(), String::from_utf8_lossy(&bytes).into_owned()));
+        }
+    }
+    Ok(found)
 }
 
 /// The files under `dir` that `keep` claims, by path relative to `dir` (with

@@ -98,8 +98,9 @@ fn killing_a_render_at_any_point_leaves_the_old_or_the_new_tree() {
     let (mut saw_old, mut saw_new) = (0, 0);
     for i in 0..points {
         reset(&out);
-        // Denser towards the end, where the tree is written and swapped in.
-        let delay = whole.mul_f64(1.2 * (f64::from(i) / f64::from(points)).sqrt());
+        // Evenly up to two and a half times a whole run: a run's length varies
+        // with the machine's load, and the last points must see it finish.
+        let delay = whole.mul_f64(2.5 * f64::from(i) / f64::from(points));
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("paved"))
             .current_dir(common::root())
             .env("PAVED_LOCK", "none")

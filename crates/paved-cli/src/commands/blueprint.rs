@@ -81,7 +81,7 @@ pub fn run(global: &Global, command: BlueprintCommand) -> Outcome {
             match out {
                 Some(dir) => {
                     let pipelines = crate::commands::render::pipelines(&setup, &apps)?;
-                    write::tree(&dir, paved_render::output::tree(&rendered, &pipelines), &|_| false)
+                    write::tree(&dir, paved_render::output::tree(&rendered, &pipelines), &[])
                 }
                 None => {
                     out!("{}", paved_render::output::stream(&rendered));

@@ -47,7 +47,7 @@ pub fn run(global: &Global, args: LandingZoneArgs) -> Outcome {
         }
     }
     match &args.out {
-        Some(dir) => write::tree(dir, output::landing_tree(&zones), &|_| false),
+        Some(dir) => write::tree(dir, output::landing_tree(&zones), &[]),
         None => print_stream(&output::landing_stream(&zones)),
     }
 }

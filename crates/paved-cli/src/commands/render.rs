@@ -43,8 +43,7 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
         Some(dir) => {
             let renders = Renders::new(&setup, &apps, &envs, &image, Charts::Build);
             // What the pipeline promoted stays, for every environment still rendered.
-            let folders = renders.folders();
-            let keep = |path: &str| path.strip_suffix(PROMOTED).is_some_and(|folder| folders.contains(folder));
+            let keep: Vec<String> = renders.folders().into_iter().map(|folder| format!("{folder}{PROMOTED}")).collect();
             let per_app = output::tree_files_of_apps(&pipelines(&setup, &apps)?);
             // Each app and environment is rendered, written out and dropped.
             write::tree_with(dir, &keep, &|staging| {
