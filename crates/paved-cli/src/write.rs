@@ -39,9 +39,12 @@ impl Staging {
     /// Write one file of the tree (`relative` uses `/`; its folders are made once).
     pub fn write(&self, relative: &str, contents: &str) -> Result<(), Failure> {
         if let Some((folder, _)) = relative.rsplit_once('/') {
-            let new = self.folders.lock().map_err(|_| fail("a writer thread failed".into()))?.insert(folder.to_owned());
-            if new {
+            // Made while holding the lock: another thread that finds the
+            // folder listed must find it on disk too.
+            let mut made = self.folders.lock().map_err(|_| fail("a writer thread failed".into()))?;
+            if !made.contains(folder) {
                 fs_err::create_dir_all(self.root.join(folder))?;
+                made.insert(folder.to_owned());
             }
         }
         let mut file = fs_err::File::create(self.root.join(relative))?;

@@ -75,7 +75,10 @@ const OUTPUT_LIMITS: Limits = Limits { max_depth: 128, max_nodes: 10_000_000 };
 
 /// Parse one template's output (zero or more YAML documents) into objects.
 pub(crate) fn normalise(text: &str) -> Result<Vec<Object>, String> {
-    let docs = paved_yaml::load_all(text, OUTPUT_LIMITS).map_err(|e| {
+    // Positions only matter for an error: load without them, and again with
+    // them when there is one.
+    let docs = paved_yaml::load_all_unpositioned(text, OUTPUT_LIMITS).map_err(|first| {
+        let e = paved_yaml::load_all(text, OUTPUT_LIMITS).err().unwrap_or(first);
         let line = text.lines().nth(e.span.start.line.saturating_sub(1) as usize).unwrap_or_default();
         let shown: String = line.chars().take(200).collect();
         let cut = if shown.len() < line.len() { " …" } else { "" };

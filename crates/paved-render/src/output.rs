@@ -59,15 +59,20 @@ impl Rendered {
 /// One YAML stream holding every object, each document headed by a comment
 /// naming its environment and app. `rendered` must already be in output order.
 pub fn stream(rendered: &[Rendered]) -> String {
-    let mut out = String::new();
-    for r in rendered {
-        for object in r.all_objects() {
-            out.push_str("---\n");
-            out.push_str(&format!("# {}/{}\n", r.environment, r.app));
-            paved_yaml::emit_to(&object.value, &mut out);
-        }
-    }
-    out
+    // Each app and environment is written out on its own, in parallel, then joined in order.
+    let parts: Vec<String> = rendered
+        .par_iter()
+        .map(|r| {
+            let mut out = String::new();
+            for object in r.all_objects() {
+                out.push_str("---\n");
+                out.push_str(&format!("# {}/{}\n", r.environment, r.app));
+                paved_yaml::emit_to(&object.value, &mut out);
+            }
+            out
+        })
+        .collect();
+    parts.concat()
 }
 
 /// What one app renders once, whatever the environment.

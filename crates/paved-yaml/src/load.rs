@@ -81,9 +81,26 @@ pub fn load_all(source: &str, limits: Limits) -> Result<Vec<Node>, LoadError> {
     }
 }
 
+/// [`load_all`] without positions, for text paved made itself (template
+/// output), where only the data matters: every span is empty, which saves
+/// a large render about a tenth of its time. On an error, load again with
+/// [`load_all`] to learn where it is.
+pub fn load_all_unpositioned(source: &str, limits: Limits) -> Result<Vec<Node>, LoadError> {
+    let (docs, mut problems) = load_stream_with(source, limits, false)?;
+    match problems.is_empty() {
+        true => Ok(docs),
+        false => Err(problems.remove(0)),
+    }
+}
+
 fn load_stream(source: &str, limits: Limits) -> Result<(Vec<Node>, Vec<LoadError>), LoadError> {
+    load_stream_with(source, limits, true)
+}
+
+fn load_stream_with(source: &str, limits: Limits, positions: bool) -> Result<(Vec<Node>, Vec<LoadError>), LoadError> {
     let mut loader = Loader {
-        lines: LineIndex::new(source),
+        lines: LineIndex::new(if positions { source } else { "" }),
+        positions,
         limits,
         anchors: HashMap::new(),
         nodes: 0,
@@ -122,6 +139,8 @@ fn load_stream(source: &str, limits: Limits) -> Result<(Vec<Node>, Vec<LoadError
 
 struct Loader<'s> {
     lines: LineIndex<'s>,
+    /// Whether spans are computed (see [`load_all_unpositioned`]).
+    positions: bool,
     limits: Limits,
     anchors: HashMap<usize, (Node, usize)>,
     nodes: usize,
@@ -150,6 +169,9 @@ impl Loader<'_> {
     }
 
     fn span(&self, raw: RawSpan) -> Span {
+        if !self.positions {
+            return Span::default();
+        }
         Span {
             start: self.lines.pos(raw.start.line(), raw.start.col()),
             end: self.lines.pos(raw.end.line(), raw.end.col()),
@@ -246,8 +268,15 @@ impl Loader<'_> {
                 self.check_tag(&tag, &["map"], raw)?;
                 self.count(1, raw)?;
                 let mut entries: Vec<Entry> = Vec::new();
-                // Where each key is (a linear search per key is quadratic in a hostile mapping).
+                // Where each key is: a short search in a small mapping; an
+                // index past SMALL_MAP keys (a search per key would be
+                // quadratic in a hostile mapping).
                 let mut seen: HashMap<String, usize> = HashMap::new();
+                let find =
+                    |entries: &[Entry], seen: &HashMap<String, usize>, key: &str| match entries.len() <= SMALL_MAP {
+                        true => entries.iter().position(|e| e.key == key),
+                        false => seen.get(key).copied(),
+                    };
                 let end = loop {
                     let (event, key_raw) = self.next(parser)?;
                     if let Event::MappingEnd = event {
@@ -278,7 +307,7 @@ impl Loader<'_> {
                     }
                     let (event, span) = self.next(parser)?;
                     let value = self.node(parser, event, span, depth + 1)?;
-                    if let Some(first) = seen.get(&key).map(|&i| &entries[i]) {
+                    if let Some(first) = find(&entries, &seen, &key).map(|i| &entries[i]) {
                         self.soft.push(LoadError {
                             message: format!("duplicate key `{key}`"),
                             span: key_node.span,
@@ -289,8 +318,16 @@ impl Loader<'_> {
                         });
                         continue;
                     }
-                    seen.insert(key.clone(), entries.len());
                     entries.push(Entry { key, key_span: key_node.span, value });
+                    match entries.len().cmp(&(SMALL_MAP + 1)) {
+                        std::cmp::Ordering::Less => {}
+                        std::cmp::Ordering::Equal => {
+                            seen.extend(entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)));
+                        }
+                        std::cmp::Ordering::Greater => {
+                            seen.insert(entries[entries.len() - 1].key.clone(), entries.len() - 1);
+                        }
+                    }
                 };
                 let span = Span { start: self.span(raw).start, end: self.span(end).end };
                 (Node { kind: NodeKind::Map(entries), span }, anchor)
@@ -464,6 +501,9 @@ fn unclosed_bracket(text: &str) -> Option<(char, usize)> {
     stack.last().copied().filter(|(_, at)| *at < last_line_start)
 }
 
+/// Mappings up to this many keys find duplicates by searching their entries.
+const SMALL_MAP: usize = 16;
+
 /// Characters between two checkpoints of a long line.
 const STRIDE: usize = 32;
 
@@ -474,8 +514,9 @@ struct LineIndex<'s> {
     /// For each line longer than [`STRIDE`] bytes (by index), the byte offset
     /// of every `STRIDE`th character, so that finding a column never walks a
     /// whole long line: a one-line file of many values would otherwise take
-    /// time quadratic in its length.
-    checkpoints: HashMap<usize, Vec<usize>>,
+    /// time quadratic in its length. Indexed by line; empty (no allocation)
+    /// for short lines.
+    checkpoints: Vec<Vec<usize>>,
     source: &'s str,
 }
 
@@ -483,14 +524,17 @@ impl<'s> LineIndex<'s> {
     fn new(source: &'s str) -> Self {
         let mut starts = vec![0];
         starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
-        let mut checkpoints = HashMap::new();
-        for (index, &start) in starts.iter().enumerate() {
-            let end = starts.get(index + 1).copied().unwrap_or(source.len());
-            if end - start > STRIDE {
-                let line = &source[start..end];
-                checkpoints.insert(index, line.char_indices().step_by(STRIDE).map(|(i, _)| start + i).collect());
-            }
-        }
+        let checkpoints = starts
+            .iter()
+            .enumerate()
+            .map(|(index, &start)| {
+                let end = starts.get(index + 1).copied().unwrap_or(source.len());
+                match end - start > STRIDE {
+                    true => source[start..end].char_indices().step_by(STRIDE).map(|(i, _)| start + i).collect(),
+                    false => Vec::new(),
+                }
+            })
+            .collect();
         LineIndex { starts, checkpoints, source }
     }
 
@@ -572,7 +616,7 @@ impl<'s> LineIndex<'s> {
         let Some(&start) = self.starts.get(line - 1) else {
             return Pos { line: line as u32, column: col as u32 + 1, offset: self.source.len() };
         };
-        let (from, skip) = match self.checkpoints.get(&(line - 1)) {
+        let (from, skip) = match self.checkpoints.get(line - 1) {
             Some(marks) if !marks.is_empty() => {
                 let k = (col / STRIDE).min(marks.len() - 1);
                 (marks[k], col - k * STRIDE)

@@ -158,7 +158,7 @@ pub fn chosen_environments(platform: &Platform, wanted: &[String]) -> Result<Vec
 
 /// What each app renders once: its pipeline.
 pub fn pipelines(setup: &Setup, apps: &[ValidApp]) -> Result<Vec<AppOutputs>, Failure> {
-    apps.iter()
+    apps.par_iter()
         .map(|app| {
             let blueprint = setup.blueprint_of(app)?;
             let pipeline = setup
