@@ -426,8 +426,8 @@ def bench(args: argparse.Namespace, work: Path) -> None:
     print("Notes:")
     print("- paved: one process renders every output (manifests, policies, chart, Applications, pipeline)")
     print("  of every app and environment into a fresh --out (removed before each run, untimed); times")
-    print("  include reading and validating the app files. `-o -` does the same render (charts included)")
-    print("  but prints only objects and Applications, as one YAML stream, to /dev/null: no files written.")
+    print("  include reading and validating the app files. `-o -` renders the same objects and Applications")
+    print("  (no charts: a stream has no use for them) as one YAML stream to /dev/null: no files written.")
     if helm_runs:
         print(
             f"- helm: `helm template APP CHART` on {len(sample)} of the charts paved wrote, spread over the blueprints"

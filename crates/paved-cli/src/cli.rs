@@ -6,7 +6,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// paved: a few lines of app YAML in, everything a regulated platform needs out.
 #[derive(Debug, Parser)]
-#[command(name = "paved", version, about, max_term_width = 100)]
+#[command(
+    name = "paved",
+    version,
+    about = "A few lines of app YAML in; Kubernetes objects, network policies, a Helm chart, Argo CD Applications and an Azure pipeline out.",
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
