@@ -346,6 +346,31 @@ def prepare(args: argparse.Namespace, work: Path, n: int) -> tuple[list[App], Pa
     return apps, apps_dir
 
 
+def diff_runs(paved: str, apps_dir: Path, runs: int) -> list[Run]:
+    """Commit the apps, change one in ten, and time `paved diff --base HEAD`."""
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "-C", str(apps_dir)]
+    subprocess.run(git + ["init", "-q"], check=True)
+    subprocess.run(git + ["add", "-A"], check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "base"], check=True)
+    files = sorted(apps_dir.rglob("app.yaml"))
+    for i, path in enumerate(files[::10]):
+        text = path.read_text().replace("LOG_LEVEL: info", "LOG_LEVEL: debug", 1)
+        if i % 5 == 0:
+            text = text.replace(":1.", ":2.", 1)
+        path.write_text(text)
+    result = []
+    for _ in range(runs):
+        argv = [paved, "diff", "--base", "HEAD", "."]
+        start = time.perf_counter()
+        child = subprocess.Popen(argv, cwd=apps_dir, env=paved_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        stderr = child.stderr.read() if child.stderr else b""
+        _, status, usage = os.wait4(child.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"paved diff failed: {stderr.decode(errors='replace')}")
+        result.append(Run(time.perf_counter() - start, usage.ru_maxrss))
+    return result
+
+
 def bench(args: argparse.Namespace, work: Path) -> None:
     n, runs = args.apps, args.runs
     apps, apps_dir = prepare(args, work, n)
@@ -362,6 +387,12 @@ def bench(args: argparse.Namespace, work: Path) -> None:
     # Rendering over the previous tree (what a developer re-running does): paved
     # also reads the old tree for files to keep and deletes it after the swap.
     over = timed([args.paved, "render", str(apps_dir), "--out", str(out)], env=paved_env())
+
+    # paved diff: the apps committed in a git repository, one app in ten changed
+    # in the working tree (an env var and, for every fifth, the image tag);
+    # both revisions are rendered and compared object by object.
+    print(f"paved diff: {runs} runs", file=sys.stderr)
+    diffs = diff_runs(args.paved, apps_dir, runs)
 
     helm_runs: list[float] = []
     helm_rss = 0
@@ -405,6 +436,11 @@ def bench(args: argparse.Namespace, work: Path) -> None:
             )
         )
     rows.append(("cp -r of the output", fmt_s(copy_med), spread(copy_t), fmt_mb(max(r.rss_kb for r in copies))))
+    diff_t = [r.seconds for r in diffs]
+    rows.append(
+        ("paved diff --base HEAD (both sides)", fmt_s(statistics.median(diff_t)), spread(diff_t),
+         fmt_mb(max(r.rss_kb for r in diffs)))
+    )  # fmt: skip
 
     print()
     print(
