@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use paved_render::output::TREE_MARKER;
+use paved_render::output::{LANDING_MARKER_TEXT, TREE_MARKER, TREE_MARKER_TEXT};
 use rayon::prelude::*;
 
 use crate::Failure;
@@ -24,7 +24,10 @@ fn fail(message: String) -> Failure {
 /// Replace `out` with exactly `files` (relative path → contents), plus the
 /// files of the old tree named in `keep` (files other tools own there).
 pub fn tree(out: &Path, files: BTreeMap<String, String>, keep: &[String]) -> Result<(), Failure> {
-    tree_with(out, keep, &|staging| files.par_iter().try_for_each(|(path, contents)| staging.write(path, contents)))
+    let marker = files.get(TREE_MARKER).cloned().unwrap_or_default();
+    tree_with(out, &marker, keep, &|staging| {
+        files.par_iter().try_for_each(|(path, contents)| staging.write(path, contents))
+    })
 }
 
 /// The folder a new tree is written into before it replaces the old one.
@@ -58,10 +61,11 @@ impl Staging {
 /// in `keep`; a file `fill` writes wins over a kept one.
 pub fn tree_with(
     out: &Path,
+    marker: &str,
     keep: &[String],
     fill: &(dyn Fn(&Staging) -> Result<(), Failure> + Sync),
 ) -> Result<(), Failure> {
-    check_target(out)?;
+    check_target(out, marker)?;
     let parent = parent_of(out);
     fs_err::create_dir_all(&parent)?;
     check_parent(&parent, out)?;
@@ -148,7 +152,16 @@ fn remove_leftovers(out: &Path) {
     let Some(name) = out.file_name().map(|n| n.to_string_lossy().into_owned()) else { return };
     let prefix = format!(".{name}.paved-");
     let Ok(entries) = fs_err::read_dir(parent_of(out)) else { return };
-    for entry in entries.flatten() {
+    let entries: Vec<_> = entries.flatten().collect();
+    // Where the two-rename swap was interrupted between its renames, `out` is
+    // missing and the old tree is the `-old-` sibling: put it back first.
+    if !out.exists() {
+        let old = format!("{prefix}old-");
+        if let Some(entry) = entries.iter().find(|e| e.file_name().to_string_lossy().starts_with(&old)) {
+            let _ = fs_err::rename(entry.path(), out);
+        }
+    }
+    for entry in entries {
         let leftover = entry.file_name().to_string_lossy().starts_with(&prefix)
             && entry.file_type().is_ok_and(|t| t.is_dir() && !t.is_symlink());
         if leftover {
@@ -174,7 +187,9 @@ pub(crate) fn fault(point: &str) {
 }
 
 /// `out` must be absent, an empty directory, or a tree paved wrote.
-fn check_target(out: &Path) -> Result<(), Failure> {
+/// `marker` is the text the new tree's marker holds: a tree whose marker
+/// holds another kind's text (apps versus landing zones) is not replaced.
+fn check_target(out: &Path, marker: &str) -> Result<(), Failure> {
     let Ok(meta) = fs_err::symlink_metadata(out) else {
         return Ok(());
     };
@@ -189,6 +204,14 @@ fn check_target(out: &Path) -> Result<(), Failure> {
     if !empty && !out.join(TREE_MARKER).is_file() {
         return Err(fail(format!(
             "refusing to replace `{shown}`: it is not empty and was not written by paved (no `{TREE_MARKER}` file)"
+        )));
+    }
+    let kinds = [TREE_MARKER_TEXT, LANDING_MARKER_TEXT];
+    let existing = fs_err::read_to_string(out.join(TREE_MARKER)).unwrap_or_default();
+    if !empty && existing != marker && kinds.contains(&existing.as_str()) {
+        let what = existing.split('`').nth(1).unwrap_or("another command");
+        return Err(fail(format!(
+            "refusing to replace `{shown}`: it holds the tree `{what}` wrote\n\nhelp: give this command its own output folder"
         )));
     }
     // A read-only folder says "leave this alone", even to root, who could
@@ -226,7 +249,14 @@ fn kept(out: &Path, keep: &[String]) -> Result<Vec<(String, String)>, Failure> {
     let mut found = Vec::new();
     for relative in keep {
         let path = out.join(relative);
-        if fs_err::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file()) {
+        // Every folder on the way must be a real folder, not a link out of the tree.
+        let mut folder = out.to_path_buf();
+        let parts: Vec<&str> = relative.split('/').collect();
+        let real_folders = parts[..parts.len().saturating_sub(1)].iter().all(|part| {
+            folder.push(part);
+            fs_err::symlink_metadata(&folder).is_ok_and(|m| m.file_type().is_dir())
+        });
+        if real_folders && fs_err::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file()) {
             let bytes = fs_err::read(&path)?;
             found.push((relative.clone(), String::from_utf8_lossy(&bytes).into_owned()));
         }
@@ -241,13 +271,18 @@ pub fn files_under(dir: &Path, keep: &dyn Fn(&str) -> bool) -> Result<BTreeMap<S
     let mut found = BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
         let entry = entry.map_err(|e| Failure::Error(e.to_string()))?;
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
             continue;
         }
         let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
         if keep(&relative) {
-            let bytes = fs_err::read(entry.path())?;
-            found.insert(relative, String::from_utf8_lossy(&bytes).into_owned());
+            // A link (or anything else that is not a regular file) is never
+            // followed: it shows up as what it is, which paved never writes.
+            let text = match entry.file_type().is_file() {
+                true => String::from_utf8_lossy(&fs_err::read(entry.path())?).into_owned(),
+                false => "(not a regular file: paved writes only regular files)\n".to_owned(),
+            };
+            found.insert(relative, text);
         }
     }
     Ok(found)

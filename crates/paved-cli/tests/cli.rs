@@ -337,11 +337,17 @@ fn check_passes_on_fresh_output_and_fails_on_stale_output() {
     let text = fs::read_to_string(&file).expect("values").replace("\"16.4\"", "\"16.3\"");
     fs::write(&file, text).expect("write");
     fs::write(out.join("payments/stray.yaml"), "kind: Secret\n").expect("write");
+    // `promoted.yaml` is the pipeline's only beside a chart; anywhere else
+    // (here, where the policy Application would sync it) it is a stray file.
+    fs::write(out.join("payments/ledger-db/dev/policies/promoted.yaml"), "kind: NetworkPolicy\n").expect("write");
+    fs::write(out.join("payments/ledger-db/dev/promoted.yaml"), "image:\n  tag: \"1\"\n").expect("write");
     let result = paved().args(["check", "examples/", "--out", out_arg]).output().expect("runs");
     assert_eq!(result.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&result.stdout);
     assert!(stdout.contains("-  tag: \"16.3\"\n+  tag: \"16.4\"\n"), "{stdout}");
     assert!(stdout.contains("not rendered by paved:") && stdout.contains("stray.yaml"), "{stdout}");
+    assert!(stdout.contains("policies/promoted.yaml"), "{stdout}");
+    assert!(!stdout.contains("ledger-db/dev/promoted.yaml"), "the pipeline's file is not paved's to check:\n{stdout}");
     assert!(String::from_utf8_lossy(&result.stderr).contains("paved render --pipelines examples/ --out"));
 
     // A pipeline written by `paved new` must stay current too.

@@ -70,6 +70,22 @@ fn a_panic_before_or_after_the_swap_leaves_a_whole_tree() {
     assert!(beside(&out).is_empty(), "leftovers: {:?}", beside(&out));
 }
 
+/// Where the swap takes two renames (no `RENAME_EXCHANGE`), a run killed
+/// between them leaves no tree at `out` and the old one beside it: the next
+/// run puts it back first, so what the pipeline promoted there survives.
+#[test]
+fn an_old_tree_left_beside_the_output_is_put_back_first() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    render_into(&out, "examples/ledger-db");
+    let promoted = "payments/ledger-db/prod/promoted.yaml";
+    std::fs::write(out.join(promoted), "image:\n  tag: \"7.7.7\"\n").expect("write");
+    std::fs::rename(&out, tmp.path().join(".out.paved-old-interrupted")).expect("rename");
+    render_into(&out, "examples/ledger-db");
+    assert_eq!(std::fs::read_to_string(out.join(promoted)).expect("kept"), "image:\n  tag: \"7.7.7\"\n");
+    assert!(beside(&out).is_empty(), "leftovers: {:?}", beside(&out));
+}
+
 /// Kill `paved render --out` at many points from start to finish: every time,
 /// the tree is exactly the old one or exactly the new one.
 #[test]

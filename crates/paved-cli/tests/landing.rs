@@ -69,15 +69,16 @@ fn zones_follow_the_team_file_and_the_platform() {
     let folders: Vec<&str> = tree.keys().filter_map(|p| p.strip_suffix("/cluster.yaml")).collect();
     assert_eq!(folders, ["payments/dev", "payments/prod", "payments/test", "web/dev", "web/prod"]);
 
-    let role = |team: &str, env: &str| zone(&tree, team, env)["RoleBinding/team-developers"]["roleRef"]["name"].clone();
+    let role =
+        |team: &str, env: &str| zone(&tree, team, env)["RoleBinding/paved-team-developers"]["roleRef"]["name"].clone();
     assert_eq!(role("payments", "dev"), "edit");
     assert_eq!(role("payments", "test"), "edit");
     assert_eq!(role("payments", "prod"), "view", "developers may only read in production");
-    let admins = &zone(&tree, "payments", "prod")["RoleBinding/team-admins"];
+    let admins = &zone(&tree, "payments", "prod")["RoleBinding/paved-team-admins"];
     assert_eq!(admins["roleRef"]["name"], "admin");
     assert_eq!(admins["subjects"][0]["name"], "4b1f6c2e-8d3a-4f5b-9c7e-1a2b3c4d5e6f");
 
-    let hard = |team: &str, env: &str| zone(&tree, team, env)["ResourceQuota/team-quota"]["spec"]["hard"].clone();
+    let hard = |team: &str, env: &str| zone(&tree, team, env)["ResourceQuota/paved-quota"]["spec"]["hard"].clone();
     assert_eq!(hard("payments", "dev")["requests.cpu"], "20");
     assert_eq!(hard("payments", "prod")["requests.cpu"], "40", "the prod override");
     assert_eq!(hard("payments", "prod")["requests.storage"], "500Gi", "kept from the team's quota");
@@ -92,13 +93,16 @@ fn zones_follow_the_team_file_and_the_platform() {
     }
     assert_eq!(namespace["paved.io/team"], "payments");
     // The LimitRange gives what the blueprints request by default: the smallest of them.
-    let limits = &dev["LimitRange/container-defaults"]["spec"]["limits"][0];
+    let limits = &dev["LimitRange/paved-container-defaults"]["spec"]["limits"][0];
     assert_eq!(limits["defaultRequest"], serde_json::json!({ "cpu": "100m", "memory": "256Mi" }));
     assert_eq!(limits["default"], serde_json::json!({ "memory": "256Mi" }));
     // Default deny both ways plus DNS, in both flavors of the default platform.
-    assert_eq!(dev["NetworkPolicy/default-deny"]["spec"]["podSelector"], serde_json::json!({}));
-    assert_eq!(dev["NetworkPolicy/default-deny"]["spec"]["policyTypes"], serde_json::json!(["Ingress", "Egress"]));
-    assert_eq!(dev["CiliumNetworkPolicy/default-deny"]["spec"]["enableDefaultDeny"]["egress"], true);
+    assert_eq!(dev["NetworkPolicy/paved-default-deny"]["spec"]["podSelector"], serde_json::json!({}));
+    assert_eq!(
+        dev["NetworkPolicy/paved-default-deny"]["spec"]["policyTypes"],
+        serde_json::json!(["Ingress", "Egress"])
+    );
+    assert_eq!(dev["CiliumNetworkPolicy/paved-default-deny"]["spec"]["enableDefaultDeny"]["egress"], true);
 
     let project = &dev["AppProject/payments-dev"]["spec"];
     assert_eq!(project["sourceRepos"], serde_json::json!(["https://dev.azure.com/bank/platform/_git/gitops"]));
@@ -214,4 +218,13 @@ fn one_team_one_file_and_known_environments() {
     let tree = landing_tree(&["teams"], &["--env", "test"]);
     let folders: Vec<&str> = tree.keys().filter_map(|p| p.strip_suffix("/cluster.yaml")).collect();
     assert_eq!(folders, ["payments/test"]);
+
+    // An app tree and a landing-zone tree never replace each other.
+    let apps = tmp.path().join("apps");
+    let result = common::paved().args(["render", "examples"]).arg("--out").arg(&apps).output().expect("runs");
+    assert!(result.status.success());
+    let result = common::paved().args(["landing-zone", "teams"]).arg("--out").arg(&apps).output().expect("runs");
+    assert_eq!(result.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("holds the tree `paved render --out` wrote"));
+    assert!(apps.join("payments/payments-api/dev/manifests.yaml").is_file(), "the app tree is intact");
 }

@@ -107,7 +107,7 @@ pub(crate) fn application(
         value: json!({
             "apiVersion": "argoproj.io/v1alpha1",
             "kind": "Application",
-            "metadata": metadata(context, platform, format!("{}-{}-{}", context.app.team, context.app.name, environment.name)),
+            "metadata": metadata(context, platform, environment.application_for(&context.app.team, &context.app.name)),
             "spec": spec,
         }),
     }
@@ -123,7 +123,7 @@ pub(crate) fn policies_application(context: &Context, environment: &Environment,
         value: json!({
             "apiVersion": "argoproj.io/v1alpha1",
             "kind": "Application",
-            "metadata": metadata(context, platform, format!("{team}-{app}-{}-policies", environment.name)),
+            "metadata": metadata(context, platform, environment.policies_application_for(team, app)),
             "spec": {
                 "project": environment.policy_project_for(team),
                 "source": {

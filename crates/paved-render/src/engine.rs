@@ -168,6 +168,8 @@ fn plain(marked: &[Object], policies: Vec<Object>) -> Vec<Object> {
         match value {
             serde_json::Value::Object(map) if map.contains_key(MARKER) => {
                 *value = map.remove("default").unwrap_or(serde_json::Value::Null);
+                // A value that holds another `value()` (no blueprint does today).
+                unmark(value);
             }
             serde_json::Value::Object(map) => map.values_mut().for_each(unmark),
             serde_json::Value::Array(items) => items.iter_mut().for_each(unmark),

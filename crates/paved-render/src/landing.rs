@@ -33,10 +33,14 @@ use serde_json::{Value, json};
 use crate::netpol::namespace_baseline;
 use crate::normalise::Object;
 
+/// Every landing-zone object in a team's namespace is named `paved-…`, a
+/// prefix app names may not use (`paved_spec::app::RESERVED_PREFIX`), so no
+/// app's objects (named after the app) can replace one.
+///
 /// The ServiceAccount Argo CD deploys a team's charts as.
-pub const DEPLOYER: &str = "deployer";
+pub const DEPLOYER: &str = "paved-deployer";
 /// The ServiceAccount Argo CD deploys a team's network policies as.
-pub const POLICY_DEPLOYER: &str = "policy-deployer";
+pub const POLICY_DEPLOYER: &str = "paved-policy-deployer";
 
 /// Requests a container gets when it names none (the LimitRange defaults).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,13 +150,13 @@ pub fn landing_zone(
         json!({
             "apiVersion": "v1",
             "kind": "ResourceQuota",
-            "metadata": meta("team-quota"),
+            "metadata": meta("paved-quota"),
             "spec": { "hard": hard },
         }),
         json!({
             "apiVersion": "v1",
             "kind": "LimitRange",
-            "metadata": meta("container-defaults"),
+            "metadata": meta("paved-container-defaults"),
             "spec": { "limits": [{
                 "type": "Container",
                 "defaultRequest": { "cpu": defaults.cpu, "memory": defaults.memory },
@@ -174,18 +178,18 @@ pub fn landing_zone(
         json!({
             "apiVersion": "rbac.authorization.k8s.io/v1",
             "kind": "Role",
-            "metadata": meta("network-policies"),
+            "metadata": meta("paved-network-policies"),
             "rules": [
                 { "apiGroups": ["networking.k8s.io"], "resources": ["networkpolicies"], "verbs": ["*"] },
                 { "apiGroups": ["cilium.io"], "resources": ["ciliumnetworkpolicies"], "verbs": ["*"] },
             ],
         }),
         binding(DEPLOYER, "ClusterRole", "edit", service_account(DEPLOYER)),
-        binding(POLICY_DEPLOYER, "Role", "network-policies", service_account(POLICY_DEPLOYER)),
-        binding("team-admins", "ClusterRole", "admin", group(&team.groups.admins)),
-        binding("team-developers", "ClusterRole", developers_role, group(&team.groups.developers)),
+        binding(POLICY_DEPLOYER, "Role", "paved-network-policies", service_account(POLICY_DEPLOYER)),
+        binding("paved-team-admins", "ClusterRole", "admin", group(&team.groups.admins)),
+        binding("paved-team-developers", "ClusterRole", developers_role, group(&team.groups.developers)),
     ];
-    cluster.extend(namespace_baseline(&meta("default-deny"), platform).into_iter().map(|o| o.value));
+    cluster.extend(namespace_baseline(&meta("paved-default-deny"), platform).into_iter().map(|o| o.value));
 
     let project = |project_name: String, description: String, kinds: Value, deployer: &str| {
         let mut spec = json!({

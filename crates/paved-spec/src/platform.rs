@@ -176,6 +176,18 @@ impl Environment {
         format!("{team}-{}", self.name)
     }
 
+    /// The Argo CD Application deploying `app`'s chart in this environment.
+    pub fn application_for(&self, team: &str, app: &str) -> String {
+        format!("{team}-{app}-{}", self.name)
+    }
+
+    /// The Argo CD Application deploying `app`'s network policies in this
+    /// environment: the longest name paved makes for an app (validation keeps
+    /// it within 63 characters, a label value, as Argo CD tracks by it).
+    pub fn policies_application_for(&self, team: &str, app: &str) -> String {
+        format!("{}-policies", self.application_for(team, app))
+    }
+
     /// The platform-owned Argo CD AppProject that deploys the network policies
     /// paved renders for `team`'s apps in this environment: it may create
     /// nothing but network policies, only in the team's namespace. The team's

@@ -492,6 +492,13 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
                     "start the name with a letter: it also names the app's Service, and Service names must".into(),
                 ),
             }),
+            // The landing zone's objects share the team's namespace.
+            _ if name.starts_with(RESERVED_PREFIX) => Err(Problem {
+                message: format!("`{name}` starts with `{RESERVED_PREFIX}`, which is reserved"),
+                hint: Some(format!(
+                    "the landing zone's objects are named `{RESERVED_PREFIX}…` in every team namespace; choose another name"
+                )),
+            }),
             _ => Ok(()),
         });
         r.check(vec![key("name")], check);
@@ -499,12 +506,13 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
     if let Some((team, _)) = string(app, "team") {
         let check = syntax::dns_label(team, 63).and_then(|()| {
             // Every environment's namespace for the team must be a valid name too,
-            // and so must the Argo CD Application `<team>-<app>-<env>` (a label value).
+            // and so must the Argo CD Applications (label values; the policies'
+            // is the longer).
             // (An invalid name is reported on its own; it says nothing here.)
             let app_name =
                 string(app, "name").map(|(n, _)| n).filter(|n| syntax::dns_label(n, 40).is_ok()).unwrap_or_default();
             for env in &platform.environments {
-                let application = format!("{team}-{app_name}-{}", env.name);
+                let application = env.policies_application_for(team, app_name);
                 if application.len() > 63 {
                     return Err(Problem {
                         message: format!(
@@ -782,6 +790,7 @@ fn platform_rules(root: &Node) -> Vec<Finding> {
     }
     if let Some(NodeKind::Seq(envs)) = root.get("environments").map(|n| &n.kind) {
         let mut seen = BTreeSet::new();
+        let mut clusters = BTreeSet::new();
         for (i, env) in envs.iter().enumerate() {
             let at = |field: &str| vec![key("environments"), Segment::Index(i), key(field)];
             if let Some((name, _)) = string(env, "name") {
@@ -805,6 +814,26 @@ fn platform_rules(root: &Node) -> Vec<Finding> {
             }
             if let Some((pattern, _)) = string(env, "namespace") {
                 r.check(at("namespace"), syntax::dns_label(&pattern.replace("{team}", "team"), 63));
+                if !pattern.contains("{team}") {
+                    r.fail(
+                        at("namespace"),
+                        false,
+                        format!("`{pattern}` does not contain `{{team}}`: every team would share one namespace"),
+                        Some("write a pattern such as `\"{team}\"` or `\"{team}-prod\"`".into()),
+                    );
+                }
+            }
+            let cluster = string(env, "cluster").map(|(c, _)| c);
+            let pattern = string(env, "namespace").map_or("{team}", |(p, _)| p);
+            if let Some(cluster) = cluster {
+                if !clusters.insert((cluster.to_owned(), pattern.to_owned())) {
+                    r.fail(
+                        at("namespace"),
+                        false,
+                        format!("another environment on `{cluster}` names namespaces `{pattern}` too"),
+                        Some("environments sharing a cluster need different namespace patterns, such as `\"{team}-test\"`".into()),
+                    );
+                }
             }
         }
     }
@@ -859,6 +888,12 @@ fn platform_rules(root: &Node) -> Vec<Finding> {
     r.out
 }
 
+/// The prefix of the landing zone's object names; app names may not use it.
+pub const RESERVED_PREFIX: &str = "paved-";
+
+/// Namespaces a team may never be given: the cluster's own, and Argo CD's.
+const SYSTEM_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
+
 /// `environments.<name>` when `name` is not one of the platform's environments.
 fn unknown_environment(name: &str, names: &[&str]) -> Option<Finding> {
     if names.contains(&name) {
@@ -884,6 +919,17 @@ fn team_rules(root: &Node, file_name: &str, platform: &Platform) -> Vec<Finding>
             }
             for env in &platform.environments {
                 let namespace = env.namespace_for(team);
+                let taken = SYSTEM_NAMESPACES
+                    .iter()
+                    .chain([&platform.gitops.argocd_namespace.as_str(), &platform.ingress.namespace.as_str(), &platform.monitoring.namespace.as_str()])
+                    .any(|n| *n == namespace);
+                if taken {
+                    return Err(Problem::new(format!(
+                        "team `{team}` would be given the namespace `{namespace}` in `{}`, which belongs to the platform",
+                        env.name
+                    ))
+                    .with_hint("a team's admins get `admin` in its namespace: choose another team name"));
+                }
                 if let Err(p) = syntax::dns_label(&namespace, 63) {
                     return Err(Problem::new(format!(
                         "team `{team}` gives the namespace `{namespace}` in `{}`, which is not valid: {}",

@@ -105,7 +105,9 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, Failure> {
             dir.display()
         )));
     }
-    // The pipeline's promotions are not paved's to check.
-    let not_promoted = |path: &str| path.rsplit('/').next() != Some(PROMOTED);
+    // The pipeline's promotions (`<team>/<app>/<env>/promoted.yaml`, and only
+    // there) are not paved's to check; a `promoted.yaml` anywhere else, such as
+    // in `policies/` or a chart's `templates/`, would be deployed, so it is reported.
+    let not_promoted = |path: &str| !(path.split('/').count() == 4 && path.ends_with(&format!("/{PROMOTED}")));
     crate::write::files_under(dir, &not_promoted)
 }

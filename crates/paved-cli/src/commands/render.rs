@@ -46,7 +46,7 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
             let keep: Vec<String> = renders.folders().into_iter().map(|folder| format!("{folder}{PROMOTED}")).collect();
             let per_app = output::tree_files_of_apps(&pipelines(&setup, &apps)?);
             // Each app and environment is rendered, written out and dropped.
-            write::tree_with(dir, &keep, &|staging| {
+            write::tree_with(dir, output::TREE_MARKER_TEXT, &keep, &|staging| {
                 per_app.iter().try_for_each(|(path, contents)| staging.write(path, contents))?;
                 renders.for_each(&|rendered| {
                     output::files_of(&rendered).iter().try_for_each(|(path, contents)| staging.write(path, contents))
