@@ -3,8 +3,10 @@
 
 use paved_render::landing::{ContainerDefaults, landing_zone};
 use paved_render::output;
-use paved_spec::Diagnostic;
+use std::sync::Arc;
+
 use paved_spec::team::TeamFile;
+use paved_spec::{Diagnostic, SourceFile};
 
 use super::render::{chosen_environments, print_stream, stdout_only};
 use crate::cli::{Global, LandingZoneArgs};
@@ -15,22 +17,25 @@ pub fn run(global: &Global, args: LandingZoneArgs) -> Outcome {
     stdout_only(args.output.as_deref())?;
     let setup = Setup::load(global, args.report.format)?;
     let envs = chosen_environments(&setup.platform, &args.envs)?;
-    let mut teams: Vec<(String, TeamFile)> = Vec::new();
+    let mut teams: Vec<(Arc<SourceFile>, TeamFile)> = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
     for file in inputs::read_all(&inputs::discover_teams(&args.paths)?, args.report.format)? {
-        let name = file.name.clone();
+        let source = Arc::new(file.clone());
         match paved_spec::validate_team(file, &setup.platform) {
-            Ok(team) => teams.push((name, team)),
+            Ok(team) => teams.push((source, team)),
             Err(diagnostics) => problems.extend(diagnostics),
         }
     }
-    teams.sort_by(|a, b| (&a.1.team, &a.0).cmp(&(&b.1.team, &b.0)));
+    teams.sort_by(|a, b| (&a.1.team, &a.0.name).cmp(&(&b.1.team, &b.0.name)));
     for pair in teams.windows(2) {
         if pair[0].1.team == pair[1].1.team {
-            return Err(Failure::Error(format!(
-                "team `{}` is described twice: in `{}` and in `{}`",
-                pair[1].1.team, pair[0].0, pair[1].0
-            )));
+            problems.push(Diagnostic {
+                file: pair[1].0.clone(),
+                span: Default::default(),
+                field: "team".into(),
+                message: format!("team `{}` is also described in `{}`", pair[1].1.team, pair[0].0.name),
+                hint: Some("a team has one team file; remove one of them".into()),
+            });
         }
     }
     if !problems.is_empty() {

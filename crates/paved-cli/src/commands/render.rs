@@ -247,23 +247,33 @@ impl<'a> Renders<'a> {
 
     /// Every render, in parallel, collected in output order.
     pub fn all(&self) -> Result<Vec<Rendered>, Failure> {
-        self.jobs.par_iter().map(|&(env, app)| self.one(env, app)).collect()
+        first_error_in_order(self.jobs.par_iter().map(|&(env, app)| self.one(env, app)).collect())
     }
 
     /// The renders in output order, in parallel batches, each batch handed to
     /// `each` in turn: memory holds one batch, not the whole set.
     pub fn in_batches(&self, each: &mut dyn FnMut(Vec<Rendered>) -> Outcome) -> Outcome {
         for batch in self.jobs.chunks(BATCH) {
-            each(batch.par_iter().map(|&(env, app)| self.one(env, app)).collect::<Result<_, _>>()?)?;
+            each(first_error_in_order(batch.par_iter().map(|&(env, app)| self.one(env, app)).collect())?)?;
         }
         Ok(())
     }
 
     /// Render each pair and hand it to `each` as soon as it is ready, in
     /// parallel and in no particular order (for writing a tree's files).
+    ///
+    /// Every pair is tried, so that when several fail the one reported is the
+    /// first in output order, whatever the threads did: a pull-request check
+    /// must say the same thing on every run.
     pub fn for_each(&self, each: &(dyn Fn(Rendered) -> Outcome + Sync)) -> Outcome {
-        self.jobs.par_iter().try_for_each(|&(env, app)| each(self.one(env, app)?))
+        let outcomes: Vec<Outcome> = self.jobs.par_iter().map(|&(env, app)| each(self.one(env, app)?)).collect();
+        outcomes.into_iter().collect()
     }
+}
+
+/// The renders, or the first failure in output order (not the first a thread hit).
+fn first_error_in_order(results: Vec<Result<Rendered, Failure>>) -> Result<Vec<Rendered>, Failure> {
+    results.into_iter().collect()
 }
 
 /// How many renders a batch holds when output must stay in order.
