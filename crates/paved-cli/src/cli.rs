@@ -37,6 +37,10 @@ pub struct Global {
     /// Fail instead of changing the lock file.
     #[arg(long, global = true)]
     pub locked: bool,
+    /// The team files (`teams/<team>.yaml`): every app's team must have one, and an app
+    /// renders only in the environments its team uses.
+    #[arg(long, global = true, value_name = "DIR", env = "PAVED_TEAMS")]
+    pub teams: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,6 @@
 //! Reading inputs at the edge: the platform file, the catalog, app files.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -11,6 +11,7 @@ use paved_blueprint::{Blueprint, Catalog};
 use paved_render::Engine;
 use paved_render::output::TREE_MARKER;
 use paved_spec::platform::{DEFAULT_PLATFORM, Platform};
+use paved_spec::team::TeamFile;
 use paved_spec::{Diagnostic, SourceFile, ValidApp};
 use paved_yaml::{Pos, Span};
 
@@ -30,6 +31,8 @@ pub struct Setup {
     lock: Lock,
     /// `--locked`: the lock must not change.
     locked: bool,
+    /// `--teams DIR`: the team files by team, and the folder they came from.
+    teams: Option<(String, BTreeMap<String, TeamFile>)>,
     /// The templates of the catalog, each version compiled once for the
     /// whole command (however many renders it does).
     pub engine: Engine,
@@ -62,7 +65,33 @@ impl Setup {
             _ => Lock::default(),
         };
         let engine = Engine::new(&catalog);
-        Ok(Setup { platform, catalog, verbose: global.verbose, lock_path, lock, locked: global.locked, engine })
+        let teams = match &global.teams {
+            Some(dir) => Some((display(dir), load_teams(std::slice::from_ref(dir), &platform, format)?)),
+            None => None,
+        };
+        Ok(Setup { platform, catalog, verbose: global.verbose, lock_path, lock, locked: global.locked, teams, engine })
+    }
+
+    /// With `--teams`: every app's team needs a team file, and an app keeps
+    /// only the environments its team uses (its Applications name projects
+    /// that exist only there).
+    fn check_teams(&self, apps: &mut [ValidApp], problems: &mut Vec<Diagnostic>) {
+        let Some((dir, teams)) = &self.teams else { return };
+        for app in apps {
+            match teams.get(&app.app.team) {
+                Some(team) => app.environments.retain(|(env, _)| team.uses(env)),
+                None => problems.push(Diagnostic {
+                    file: app.file.clone(),
+                    span: app.root.get("team").map(|n| n.span).unwrap_or(app.name_span),
+                    field: "team".into(),
+                    message: format!("team `{}` has no team file in `{dir}`", app.app.team),
+                    hint: Some(format!(
+                        "add `{dir}/{}.yaml` (its landing zone: namespaces, access, Argo CD projects), or fix `team`",
+                        app.app.team
+                    )),
+                }),
+            }
+        }
     }
 
     /// Validate every app file; all problems of all files are reported at once.
@@ -81,6 +110,7 @@ impl Setup {
                 Err(diagnostics) => problems.extend(diagnostics),
             }
         }
+        self.check_teams(&mut apps, &mut problems);
         // The same app twice would write the same objects twice.
         apps.sort_by(|a, b| (&a.app.team, &a.app.name, &a.file.name).cmp(&(&b.app.team, &b.app.name, &b.file.name)));
         for pair in apps.windows(2) {
@@ -132,6 +162,7 @@ impl Setup {
             lock_path: None,
             lock,
             locked: false,
+            teams: self.teams.clone(),
             engine: Engine::new(&self.catalog),
         })
     }
@@ -385,6 +416,42 @@ fn too_many(apps: usize) -> Result<(), Failure> {
         ))),
         false => Ok(()),
     }
+}
+
+/// The team files named by `paths` (files, or folders of them; default
+/// `teams`), validated, by team; problems are reported (exit 1).
+pub fn load_teams(
+    paths: &[PathBuf],
+    platform: &Platform,
+    format: Format,
+) -> Result<BTreeMap<String, TeamFile>, Failure> {
+    let files = read_all(&discover_teams(paths)?, format)?;
+    let mut teams = BTreeMap::new();
+    let mut problems = Vec::new();
+    for file in files {
+        let source = Arc::new(file.clone());
+        match paved_spec::validate_team(file, platform) {
+            Ok(team) => {
+                if let Some((first, _)) = teams.get(&team.team) {
+                    problems.push(Diagnostic {
+                        file: source.clone(),
+                        span: Default::default(),
+                        field: "team".into(),
+                        message: format!("team `{}` is also described in `{}`", team.team, first),
+                        hint: Some("a team has one team file; remove one of them".into()),
+                    });
+                    continue;
+                }
+                teams.insert(team.team.clone(), (source.name.clone(), team));
+            }
+            Err(diagnostics) => problems.extend(diagnostics),
+        }
+    }
+    if !problems.is_empty() {
+        report::print(&problems, format);
+        return Err(Failure::Findings);
+    }
+    Ok(teams.into_iter().map(|(name, (_, team))| (name, team)).collect())
 }
 
 /// Read every file: I/O errors are exit 2; files that cannot be read as

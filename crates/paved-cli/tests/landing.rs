@@ -228,3 +228,33 @@ fn one_team_one_file_and_known_environments() {
     assert!(String::from_utf8_lossy(&result.stderr).contains("holds the tree `paved render --out` wrote"));
     assert!(apps.join("payments/payments-api/dev/manifests.yaml").is_file(), "the app tree is intact");
 }
+
+/// With `--teams`, every app's team needs a team file, and an app renders only
+/// in the environments its team uses (its Applications name projects that
+/// exist only there).
+#[test]
+fn apps_follow_their_team_files() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let app = tmp.path().join("storefront");
+    std::fs::create_dir(&app).expect("mkdir");
+    std::fs::write(
+        app.join("app.yaml"),
+        "name: storefront\nteam: web\nblueprint: worker@1\nimage: acr.bank.internal/web/storefront:1.0.0\n",
+    )
+    .expect("write");
+    let teams = common::root().join("teams");
+    let result = common::paved().arg("--teams").arg(&teams).arg("render").arg(&app).output().expect("runs");
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    let stream = String::from_utf8_lossy(&result.stdout);
+    assert!(stream.contains("# dev/storefront") && stream.contains("# prod/storefront"));
+    assert!(!stream.contains("# test/"), "team web does not use test");
+    assert!(stream.contains("project: web-prod-policies"));
+
+    let lonely = tmp.path().join("teams");
+    std::fs::create_dir(&lonely).expect("mkdir");
+    std::fs::copy(teams.join("payments.yaml"), lonely.join("payments.yaml")).expect("copy");
+    let result = common::paved().arg("--teams").arg(&lonely).arg("validate").arg(&app).output().expect("runs");
+    assert_eq!(result.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("team `web` has no team file in") && stderr.contains("app.yaml:2:7"), "{stderr}");
+}
