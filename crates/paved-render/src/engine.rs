@@ -58,11 +58,9 @@ pub struct Outputs {
     /// The Kubernetes objects, sorted (the plain manifests): the chart's
     /// objects and the network policies.
     pub objects: Vec<Object>,
-    /// The app's network policies (also in `objects`). They are not in the
-    /// chart: the platform deploys them, through their own Application, in a
-    /// project the team cannot use (see `argocd`).
-    pub policies: Vec<Object>,
-    /// The Helm chart whose `helm template` yields `objects` without `policies`.
+    /// The Helm chart whose `helm template` yields `objects` without the
+    /// network policies: the platform deploys those, through their own
+    /// Application, in a project the team cannot use (see `argocd`).
     pub chart: ChartFiles,
     /// The Argo CD Applications: the chart's, then the policies'.
     pub applications: Vec<Object>,
@@ -124,7 +122,7 @@ impl Engine {
         let context = Context::new(input.app, input.environment, input.platform, input.blueprint, input.image);
         let policies = policies(input.app, &context, input.environment, input.platform, input.directory);
         let marked = self.marked(input, &context)?;
-        let objects = plain(&marked, policies.clone());
+        let objects = plain(&marked, policies);
         let chart = match with_chart {
             true => chart(&marked, &context, input.blueprint).map_err(|message| RenderError::Template {
                 blueprint: input.blueprint.id.clone(),
@@ -137,7 +135,7 @@ impl Engine {
             application(&context, input.environment, input.platform, &objects),
             policies_application(&context, input.environment, input.platform),
         ];
-        Ok(Outputs { objects, policies, chart, applications })
+        Ok(Outputs { objects, chart, applications })
     }
 
     /// The blueprint's objects with a marker for each `value()`, sorted.

@@ -30,7 +30,7 @@ use paved_spec::syntax;
 use paved_spec::team::TeamFile;
 use serde_json::{Value, json};
 
-use crate::netpol::namespace_baseline;
+use crate::netpol::{POLICY_KINDS, namespace_baseline};
 use crate::normalise::Object;
 
 /// Every landing-zone object in a team's namespace is named `paved-…`, a
@@ -83,19 +83,12 @@ pub struct LandingZone {
     pub argocd: Vec<Object>,
 }
 
-/// Kinds the team's own project may not create: they are the landing zone's,
-/// or the platform's (the network policies paved renders from app files).
-const TEAM_BLACKLIST: [(&str, &str); 6] = [
-    ("", "ResourceQuota"),
-    ("", "LimitRange"),
-    ("networking.k8s.io", "NetworkPolicy"),
-    ("cilium.io", "CiliumNetworkPolicy"),
-    ("rbac.authorization.k8s.io", "Role"),
-    ("rbac.authorization.k8s.io", "RoleBinding"),
-];
-
-/// The only kinds the policy project may create.
-const POLICY_KINDS: [(&str, &str); 2] = [("networking.k8s.io", "NetworkPolicy"), ("cilium.io", "CiliumNetworkPolicy")];
+/// Kinds the team's own project may not create besides the network policies
+/// ([`POLICY_KINDS`], the platform's): the landing zone's quota and limits,
+/// and RBAC.
+const LANDING_ZONE_KINDS: [(&str, &str); 2] = [("", "ResourceQuota"), ("", "LimitRange")];
+const RBAC_KINDS: [(&str, &str); 2] =
+    [("rbac.authorization.k8s.io", "Role"), ("rbac.authorization.k8s.io", "RoleBinding")];
 
 /// The landing zone of `team` in `environment`.
 pub fn landing_zone(
@@ -223,7 +216,7 @@ pub fn landing_zone(
         project(
             environment.app_project_for(name),
             format!("Apps of team {name} in {}", environment.name),
-            json!({ "namespaceResourceBlacklist": group_kinds(&TEAM_BLACKLIST) }),
+            json!({ "namespaceResourceBlacklist": group_kinds(&[&LANDING_ZONE_KINDS[..], &POLICY_KINDS[..], &RBAC_KINDS[..]].concat()) }),
             DEPLOYER,
         ),
         project(

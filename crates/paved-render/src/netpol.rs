@@ -21,6 +21,17 @@ use serde_json::{Map, Value, json};
 use crate::context::Context;
 use crate::normalise::Object;
 
+/// The kinds of network policy paved renders, as (API group, kind): they are
+/// deployed apart from an app's chart, by the platform's policy project, and
+/// a team's own project may not create them.
+pub const POLICY_KINDS: [(&str, &str); 2] =
+    [("networking.k8s.io", "NetworkPolicy"), ("cilium.io", "CiliumNetworkPolicy")];
+
+/// Whether `object` is a network policy (one of [`POLICY_KINDS`]).
+pub fn is_policy(object: &Object) -> bool {
+    POLICY_KINDS.iter().any(|(_, kind)| object.kind() == *kind)
+}
+
 /// What the policies of one app need to know about the other apps rendered
 /// with it: each app's port, by team and name.
 #[derive(Debug, Clone, Default)]

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use crate::argocd::{chart_folder, policies_folder};
 use crate::chart::ChartFiles;
 use crate::landing::LandingZone;
+use crate::netpol::is_policy;
 use crate::normalise::Object;
 
 /// The marker file at the root of a tree paved wrote.
@@ -45,8 +46,6 @@ pub struct Rendered {
     pub environment: String,
     /// The rendered objects, in output order.
     pub objects: Vec<Object>,
-    /// The network policies among `objects`, deployed apart from the chart.
-    pub policies: Vec<Object>,
     /// The Helm chart of the objects but the policies.
     pub chart: ChartFiles,
     /// The Argo CD Applications: the chart's, then the policies'.
@@ -121,7 +120,8 @@ pub fn files_of(r: &Rendered) -> Vec<(String, String)> {
     let chart = chart_folder(&r.team, &r.app, &r.environment);
     files.extend(r.chart.iter().map(|(path, contents)| (format!("{chart}/{path}"), contents.clone())));
     let policies = policies_folder(&r.team, &r.app, &r.environment);
-    for policy in &r.policies {
+    // The network policies among the objects, deployed apart from the chart.
+    for policy in r.objects.iter().filter(|o| is_policy(o)) {
         let file = format!("{policies}/{}-{}.yaml", policy.kind().to_ascii_lowercase(), policy.name());
         files.push((file, paved_yaml::emit(&policy.value)));
     }

@@ -239,7 +239,6 @@ impl<'a> Renders<'a> {
             app: app.app.name.clone(),
             environment: env.clone(),
             objects: outputs.objects,
-            policies: outputs.policies,
             chart: outputs.chart,
             applications: outputs.applications,
         })
