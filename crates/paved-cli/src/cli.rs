@@ -74,15 +74,8 @@ pub enum Command {
 pub struct RenderArgs {
     /// App files, or directories searched for `app.yaml`. Default: the current directory.
     pub paths: Vec<PathBuf>,
-    /// Render only these environments (repeatable). Default: every environment.
-    #[arg(long = "env", short = 'e', value_name = "ENV")]
-    pub envs: Vec<String>,
-    /// Write one YAML stream to stdout (`-o -`, the default).
-    #[arg(short = 'o', long = "output", value_name = "-", conflicts_with = "out")]
-    pub output: Option<String>,
-    /// Write the file tree to DIR, replacing what paved wrote there before (atomically).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub target: RenderTarget,
     /// The image tag to deploy, replacing the one in the app file.
     #[arg(long, value_name = "TAG")]
     pub image_tag: Option<String>,
@@ -96,10 +89,9 @@ pub struct RenderArgs {
     pub report: ReportArgs,
 }
 
+/// Which environments a rendering command renders, and where the output goes.
 #[derive(Debug, Args)]
-pub struct LandingZoneArgs {
-    /// Team files, or folders holding them (`*.yaml`). Default: `teams`.
-    pub paths: Vec<PathBuf>,
+pub struct RenderTarget {
     /// Render only these environments (repeatable). Default: every environment.
     #[arg(long = "env", short = 'e', value_name = "ENV")]
     pub envs: Vec<String>,
@@ -109,6 +101,14 @@ pub struct LandingZoneArgs {
     /// Write the file tree to DIR, replacing what paved wrote there before (atomically).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LandingZoneArgs {
+    /// Team files, or folders holding them (`*.yaml`). Default: `teams`.
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub target: RenderTarget,
     #[command(flatten)]
     pub report: ReportArgs,
 }

@@ -258,3 +258,16 @@ fn apps_follow_their_team_files() {
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(stderr.contains("team `web` has no team file in") && stderr.contains("app.yaml:2:7"), "{stderr}");
 }
+
+/// Team files are bounded like app and platform files.
+#[test]
+fn team_files_have_the_string_limit() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(common::root().join("teams/web.yaml")).expect("web")
+        + &format!("note: \"{}\"\n", "x".repeat(70_000));
+    std::fs::write(tmp.path().join("web.yaml"), text).expect("write");
+    let result = common::paved().arg("landing-zone").arg(tmp.path()).output().expect("runs");
+    assert_eq!(result.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("more than the limit of 65536 bytes"), "{stderr}");
+}

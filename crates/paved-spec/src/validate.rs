@@ -207,33 +207,36 @@ pub fn validate_app(
 
 /// Load and check a platform file.
 pub fn validate_platform(file: SourceFile) -> Result<Platform, Vec<Diagnostic>> {
-    let file = Arc::new(file);
-    let (root, soft) = load(&file, "see `schemas/platform.schema.json` for the platform file's fields")?;
-    if let Some(diagnostics) = over_long(SchemaKind::Platform, &file, &root) {
-        return Err(diagnostics);
-    }
-    let mut findings: Vec<(Span, Finding)> = Vec::new();
-    let mut list = schema::check(SchemaKind::Platform, &root);
-    list.extend(platform_rules(&root));
-    for f in list {
-        findings.push((root.span_at(&f.path, f.at_key), f));
-    }
-    if !findings.is_empty() || !soft.is_empty() {
-        return Err(into_diagnostics(SchemaKind::Platform, &file, &root, findings, soft));
-    }
-    serde_json::from_value(root.to_json()).map_err(|e| vec![internal(&file, e.to_string())])
+    let empty = "see `schemas/platform.schema.json` for the platform file's fields";
+    validate_file(file, SchemaKind::Platform, empty, &platform_rules)
 }
 
 /// Check a team file (`teams/<team>.yaml`) against its schema and the platform:
 /// every problem, with positions, or the team.
 pub fn validate_team(file: SourceFile, platform: &Platform) -> Result<TeamFile, Vec<Diagnostic>> {
+    let name = file.name.clone();
+    let empty = "a team file needs `team`, `groups` and `quota`; see `docs/team-file.md`";
+    validate_file(file, SchemaKind::Team, empty, &|root| team_rules(root, &name, platform))
+}
+
+/// A file of one kind, whole: parsed, strings bounded, checked against its
+/// schema and `rules`, every problem reported with its position; or its data.
+fn validate_file<T: serde::de::DeserializeOwned>(
+    file: SourceFile,
+    kind: SchemaKind,
+    empty_hint: &str,
+    rules: &dyn Fn(&Node) -> Vec<Finding>,
+) -> Result<T, Vec<Diagnostic>> {
     let file = Arc::new(file);
-    let (root, soft) = load(&file, "a team file needs `team`, `groups` and `quota`; see `docs/team-file.md`")?;
-    let mut list = schema::check(SchemaKind::Team, &root);
-    list.extend(team_rules(&root, &file.name, platform));
+    let (root, soft) = load(&file, empty_hint)?;
+    if let Some(diagnostics) = over_long(kind, &file, &root) {
+        return Err(diagnostics);
+    }
+    let mut list = schema::check(kind, &root);
+    list.extend(rules(&root));
     let findings: Vec<(Span, Finding)> = list.into_iter().map(|f| (root.span_at(&f.path, f.at_key), f)).collect();
     if !findings.is_empty() || !soft.is_empty() {
-        return Err(into_diagnostics(SchemaKind::Team, &file, &root, findings, soft));
+        return Err(into_diagnostics(kind, &file, &root, findings, soft));
     }
     serde_json::from_value(root.to_json()).map_err(|e| vec![internal(&file, e.to_string())])
 }
@@ -260,48 +263,27 @@ fn load(file: &Arc<SourceFile>, empty_hint: &str) -> Result<(Node, Vec<Diagnosti
 /// Strings longer than [`MAX_STRING_BYTES`], when there are any: the only
 /// problems reported then, so no other check spends time on them.
 fn over_long(kind: SchemaKind, file: &Arc<SourceFile>, root: &Node) -> Option<Vec<Diagnostic>> {
-    fn walk(node: &Node, path: &mut Vec<Segment>, out: &mut Vec<Finding>) {
-        let limit = MAX_STRING_BYTES;
-        let hint = || {
-            Some("values in paved's files are short; a long text (a certificate, a whole config file) belongs in a Secret or ConfigMap of its own".to_owned())
-        };
-        match &node.kind {
-            NodeKind::String(s) if s.len() > limit => out.push(finding(
-                path.clone(),
-                false,
-                format!("the value is {} bytes long, more than the limit of {limit} bytes (64 KiB)", s.len()),
-                hint(),
-            )),
-            NodeKind::Map(entries) => {
-                for e in entries {
-                    path.push(Segment::Key(e.key.clone()));
-                    if e.key.len() > limit {
-                        out.push(finding(
-                            path.clone(),
-                            true,
-                            format!(
-                                "the key is {} bytes long, more than the limit of {limit} bytes (64 KiB)",
-                                e.key.len()
-                            ),
-                            hint(),
-                        ));
-                    }
-                    walk(&e.value, path, out);
-                    path.pop();
-                }
-            }
-            NodeKind::Seq(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    path.push(Segment::Index(i));
-                    walk(item, path, out);
-                    path.pop();
-                }
-            }
-            _ => {}
-        }
-    }
+    let limit = MAX_STRING_BYTES;
+    let hint = || {
+        Some("values in paved's files are short; a long text (a certificate, a whole config file) belongs in a Secret or ConfigMap of its own".to_owned())
+    };
     let mut found = Vec::new();
-    walk(root, &mut Vec::new(), &mut found);
+    root.walk(&mut |path, node, key| {
+        if let (Some(_), Some(Segment::Key(k))) = (key, path.last()) {
+            if k.len() > limit {
+                let message =
+                    format!("the key is {} bytes long, more than the limit of {limit} bytes (64 KiB)", k.len());
+                found.push(finding(path.to_vec(), true, message, hint()));
+            }
+        }
+        if let NodeKind::String(s) = &node.kind {
+            if s.len() > limit {
+                let message =
+                    format!("the value is {} bytes long, more than the limit of {limit} bytes (64 KiB)", s.len());
+                found.push(finding(path.to_vec(), false, message, hint()));
+            }
+        }
+    });
     if found.is_empty() {
         return None;
     }
@@ -330,7 +312,7 @@ fn into_diagnostics(
     soft: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     let mut paths: HashMap<Span, Vec<Segment>> = HashMap::new();
-    index_paths(root, &mut Vec::new(), &mut paths);
+    index_paths(root, &mut paths);
     let mut out: Vec<Diagnostic> = findings
         .into_iter()
         .map(|(span, f)| {
@@ -370,26 +352,13 @@ fn first_line(text: &str, span: Span) -> Span {
     Span { start: span.start, end }
 }
 
-fn index_paths(node: &Node, path: &mut Vec<Segment>, out: &mut HashMap<Span, Vec<Segment>>) {
-    out.entry(node.span).or_insert_with(|| path.clone());
-    match &node.kind {
-        NodeKind::Map(entries) => {
-            for e in entries {
-                path.push(Segment::Key(e.key.clone()));
-                out.entry(e.key_span).or_insert_with(|| path.clone());
-                index_paths(&e.value, path, out);
-                path.pop();
-            }
+fn index_paths(root: &Node, out: &mut HashMap<Span, Vec<Segment>>) {
+    root.walk(&mut |path, node, key| {
+        if let Some(key) = key {
+            out.entry(key).or_insert_with(|| path.to_vec());
         }
-        NodeKind::Seq(items) => {
-            for (i, item) in items.iter().enumerate() {
-                path.push(Segment::Index(i));
-                index_paths(item, path, out);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
+        out.entry(node.span).or_insert_with(|| path.to_vec());
+    });
 }
 
 fn without_environments(root: &Node) -> Node {

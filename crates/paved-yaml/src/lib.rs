@@ -20,4 +20,4 @@ mod node;
 
 pub use emit::{Hooks, emit, emit_documents, emit_to, emit_with};
 pub use load::{Limits, LoadError, load_all, load_all_unpositioned, load_one, load_one_lenient};
-pub use node::{Entry, Node, NodeKind, Pos, Segment, Span};
+pub use node::{Entry, Node, NodeKind, Pos, Segment, Span, Visit};

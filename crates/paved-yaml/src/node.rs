@@ -64,6 +64,10 @@ pub enum Segment {
     Index(usize),
 }
 
+/// What [`Node::walk`] calls for each node: its path, the node, and the key
+/// span of the mapping entry it is the value of.
+pub type Visit<'a> = dyn FnMut(&[Segment], &Node, Option<Span>) + 'a;
+
 impl Node {
     /// The entry for `key` when this node is a mapping.
     pub fn entry(&self, key: &str) -> Option<&Entry> {
@@ -94,6 +98,32 @@ impl Node {
     /// The best span for a problem at `path`: the node itself when it exists, else
     /// the deepest ancestor that does. Points at the key when `key_of_last` is set
     /// and the last segment is a present key (for "unknown field" problems).
+    /// Visit every node, parents first, with its path from `self`; a value of
+    /// a mapping entry comes with the entry's key span.
+    pub fn walk(&self, visit: &mut Visit<'_>) {
+        fn go(node: &Node, key: Option<Span>, path: &mut Vec<Segment>, visit: &mut Visit<'_>) {
+            visit(path, node, key);
+            match &node.kind {
+                NodeKind::Map(entries) => {
+                    for e in entries {
+                        path.push(Segment::Key(e.key.clone()));
+                        go(&e.value, Some(e.key_span), path, visit);
+                        path.pop();
+                    }
+                }
+                NodeKind::Seq(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        path.push(Segment::Index(i));
+                        go(item, None, path, visit);
+                        path.pop();
+                    }
+                }
+                _ => {}
+            }
+        }
+        go(self, None, &mut Vec::new(), visit);
+    }
+
     pub fn span_at(&self, path: &[Segment], key_of_last: bool) -> Span {
         let mut node = self;
         for (i, segment) in path.iter().enumerate() {

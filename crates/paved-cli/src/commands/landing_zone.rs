@@ -10,9 +10,9 @@ use crate::inputs::{self, Setup};
 use crate::{Failure, Outcome, write};
 
 pub fn run(global: &Global, args: LandingZoneArgs) -> Outcome {
-    stdout_only(args.output.as_deref())?;
+    stdout_only(args.target.output.as_deref())?;
     let setup = Setup::load(global, args.report.format)?;
-    let envs = chosen_environments(&setup.platform, &args.envs)?;
+    let envs = chosen_environments(&setup.platform, &args.target.envs)?;
     let teams = inputs::load_teams(&args.paths, &setup.platform, args.report.format)?;
     let defaults = ContainerDefaults::from_catalog(&setup.catalog)
         .ok_or_else(|| Failure::Error("the blueprint catalog is empty: no container defaults to give".into()))?;
@@ -23,7 +23,7 @@ pub fn run(global: &Global, args: LandingZoneArgs) -> Outcome {
             zones.push(landing_zone(team, environment, &setup.platform, &defaults));
         }
     }
-    match &args.out {
+    match &args.target.out {
         Some(dir) => write::tree(dir, output::landing_tree(&zones), &[]),
         None => print_stream(&output::landing_stream(&zones)),
     }

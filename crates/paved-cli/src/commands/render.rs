@@ -17,10 +17,10 @@ use crate::inputs::{self, Setup};
 use crate::{Failure, Outcome, write};
 
 pub fn run(global: &Global, args: RenderArgs) -> Outcome {
-    stdout_only(args.output.as_deref())?;
+    stdout_only(args.target.output.as_deref())?;
     let image = image_override(&args)?;
     let setup = Setup::load(global, args.report.format)?;
-    let envs = chosen_environments(&setup.platform, &args.envs)?;
+    let envs = chosen_environments(&setup.platform, &args.target.envs)?;
     let files = inputs::read_all(&inputs::discover(&args.paths)?, args.report.format)?;
     let apps = setup.validate_apps(files, args.report.format)?;
     warn_untagged(&apps, &image, &envs);
@@ -39,7 +39,7 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
             }
         }
     }
-    match &args.out {
+    match &args.target.out {
         Some(dir) => {
             let renders = Renders::new(&setup, &apps, &envs, &image, Charts::Build);
             // What the pipeline promoted stays, for every environment still rendered.
