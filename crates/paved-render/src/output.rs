@@ -64,19 +64,20 @@ impl Rendered {
 /// naming its environment and app. `rendered` must already be in output order.
 pub fn stream(rendered: &[Rendered]) -> String {
     // Each app and environment is written out on its own, in parallel, then joined in order.
-    let parts: Vec<String> = rendered
-        .par_iter()
-        .map(|r| {
-            let mut out = String::new();
-            for object in r.all_objects() {
-                out.push_str("---\n");
-                out.push_str(&format!("# {}/{}\n", r.environment, r.app));
-                paved_yaml::emit_to(&object.value, &mut out);
-            }
-            out
-        })
-        .collect();
+    let parts: Vec<String> =
+        rendered.par_iter().map(|r| documents(&format!("{}/{}", r.environment, r.app), r.all_objects())).collect();
     parts.concat()
+}
+
+/// Objects as stream documents, each headed by a `# <heading>` comment.
+fn documents<'a>(heading: &str, objects: impl Iterator<Item = &'a Object>) -> String {
+    let mut out = String::new();
+    for object in objects {
+        out.push_str("---\n");
+        out.push_str(&format!("# {heading}\n"));
+        paved_yaml::emit_to(&object.value, &mut out);
+    }
+    out
 }
 
 /// What one app renders once, whatever the environment.
@@ -131,15 +132,10 @@ pub fn files_of(r: &Rendered) -> Vec<(String, String)> {
 /// Landing zones as one YAML stream, each document headed by a comment naming
 /// its environment and team.
 pub fn landing_stream(zones: &[LandingZone]) -> String {
-    let mut out = String::new();
-    for zone in zones {
-        for object in zone.cluster.iter().chain(&zone.argocd) {
-            out.push_str("---\n");
-            out.push_str(&format!("# {}/{}\n", zone.environment, zone.team));
-            paved_yaml::emit_to(&object.value, &mut out);
-        }
-    }
-    out
+    zones
+        .iter()
+        .map(|zone| documents(&format!("{}/{}", zone.environment, zone.team), zone.cluster.iter().chain(&zone.argocd)))
+        .collect()
 }
 
 /// The landing-zone tree (`paved landing-zone --out DIR`), as relative path →
