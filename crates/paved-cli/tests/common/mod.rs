@@ -87,7 +87,8 @@ pub fn snapshot_parts(
 /// instead (the case, then the environment and file, `/` written `__`), so a
 /// case's snapshots sort together and each one says what it holds. A macro,
 /// not a function, so that insta takes the test's name and module from where
-/// it is used.
+/// it is used. (Not every test file uses it, as with the functions here.)
+#[allow(unused_macros)]
 macro_rules! assert_part {
     ($suffix:expr, $text:expr) => {{
         let mut settings = insta::Settings::clone_current();
