@@ -84,8 +84,9 @@ pub fn snapshot_parts(
 /// Assert one of the several snapshots a case of `insta::glob!` owns. Inside
 /// the glob closure, insta names a snapshot `<module>__<test>@<suffix>`, the
 /// suffix being the input file's path; this sets the suffix to `suffix`
-/// instead (the case, then the environment and file, `/` written `__`), so a
-/// case's snapshots sort together and each one says what it holds. A macro,
+/// instead (the case, then what the snapshot holds: an environment and file,
+/// or a team and app; `/` written `__`), so a case's snapshots sort together
+/// and each one's name says what it holds. A macro,
 /// not a function, so that insta takes the test's name and module from where
 /// it is used. (Not every test file uses it, as with the functions here.)
 #[allow(unused_macros)]
