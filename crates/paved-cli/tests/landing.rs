@@ -1,6 +1,7 @@
 //! Landing zones (`paved landing-zone`): the teams in `teams/` render, every
 //! object passes the strict Kubernetes 1.31 and CRD schemas and the label
-//! baseline, the output is snapshotted per team, and the apps' Argo CD
+//! baseline, the output is snapshotted per team, environment and file
+//! (`landing__team_landing_zones@<team>__<env>__<file>.snap`), and the apps' Argo CD
 //! Applications fit the projects their team's landing zone makes. Invalid team
 //! files exit 1 with file:line:column; their reports are snapshotted.
 
@@ -58,7 +59,11 @@ fn team_landing_zones() {
             }
         }
         assert!(count >= 15, "{rel}: only {count} objects");
-        insta::assert_snapshot!(common::snapshot_text(&tree));
+        // One snapshot per file (`payments__dev__cluster.yaml`); `.paved-tree` only marks the tree.
+        let part = |path: &str| (path != ".paved-tree").then(|| path.replace('/', "__"));
+        for (name, text) in common::snapshot_parts(&tree, part) {
+            common::assert_part!(name, text);
+        }
     });
 }
 

@@ -1,18 +1,20 @@
 //! Every blueprint test case and every fixture renders, in every environment,
 //! to objects that pass the strict Kubernetes 1.31 schemas, the CRD schemas and
-//! the security baseline; the output is snapshotted, one snapshot per case.
+//! the security baseline; the output is snapshotted, one snapshot per case,
+//! environment and file: `render__<test>@<case>__<env>__<file>.snap`.
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Render one case, check every object, and return the snapshot text. A
-/// blueprint's test case renders with the version it belongs to, whatever
-/// its pin would resolve to (`paved blueprint render`).
-fn check_case(path: &Path) -> String {
+/// Render one case, check every object, and return its snapshots by name
+/// (`<case>__<env>__<file>`). A blueprint's test case renders with the version
+/// it belongs to, whatever its pin would resolve to (`paved blueprint render`).
+fn check_case(path: &Path) -> BTreeMap<String, String> {
     let rel = common::relative(path);
     let parts: Vec<&str> = rel.split('/').collect();
-    let tree = match parts.as_slice() {
+    let (case, tree) = match parts.as_slice() {
         ["blueprints", name, version, "tests", case, "app.yaml"] => {
             let tmp = tempfile::tempdir().expect("tempdir");
             let out = tmp.path().join("out");
@@ -23,34 +25,64 @@ fn check_case(path: &Path) -> String {
                 .output()
                 .expect("runs");
             assert!(result.status.success(), "{rel}: {}", String::from_utf8_lossy(&result.stderr));
-            common::read_tree(&out)
+            (format!("{name}__{version}__{case}"), common::read_tree(&out))
         }
-        _ => common::render_tree(&rel, &[]),
+        [.., case, "app.yaml"] => ((*case).to_owned(), common::render_tree(&rel, &[])),
+        _ => panic!("{rel}: not an app file in a case folder"),
     };
     let problems = common::problems(&tree);
     assert!(problems.is_empty(), "{rel}: rendered objects are invalid:\n{}", problems.join("\n"));
     let objects = common::objects(&tree);
     assert!(!objects.is_empty(), "{rel}: nothing rendered");
-    common::snapshot_text(&tree)
+    common::snapshot_parts(&tree, part).into_iter().map(|(part, text)| (format!("{case}__{part}"), text)).collect()
+}
+
+/// The snapshot a rendered file belongs to, `None` for the files left out:
+/// - each environment's `manifests.yaml` and `application.yaml`, and the
+///   app's `azure-pipelines.yml`, have one snapshot each (`dev__manifests.yaml`,
+///   `dev__application.yaml`, `azure-pipelines.yml`); so does any file a new
+///   output adds;
+/// - the chart is shown for `dev` only, as one snapshot (`dev__chart`): in the
+///   other environments it differs only in its values, which their
+///   `manifests.yaml` shows, and the helm test (`helm.rs`) proves every chart,
+///   in every environment, equal to its `manifests.yaml`;
+/// - `policies/` is left out: it holds the network policies of
+///   `manifests.yaml`, one per file, which the helm test also proves;
+/// - `.paved-tree` only marks the folder as a tree paved wrote.
+fn part(path: &str) -> Option<String> {
+    // `<team>/<app>/<rest>`
+    let rest: Vec<&str> = path.splitn(3, '/').nth(2)?.split('/').collect();
+    match rest.as_slice() {
+        [_, "policies", ..] => None,
+        ["dev", "chart", ..] => Some("dev__chart".to_owned()),
+        [_, "chart", ..] => None,
+        _ => Some(rest.join("__")),
+    }
 }
 
 #[test]
 fn blueprint_test_cases() {
     insta::glob!("../../../blueprints", "*/*/tests/*/app.yaml", |path| {
-        insta::assert_snapshot!(check_case(path));
+        for (name, text) in check_case(path) {
+            common::assert_part!(name, text);
+        }
     });
 }
 
 #[test]
 fn fixtures() {
     insta::glob!("../../../tests/fixtures", "*/app.yaml", |path| {
-        insta::assert_snapshot!(check_case(path));
+        for (name, text) in check_case(path) {
+            common::assert_part!(name, text);
+        }
     });
 }
 
 #[test]
 fn examples() {
     insta::glob!("../../../examples", "*/app.yaml", |path| {
-        insta::assert_snapshot!(check_case(path));
+        for (name, text) in check_case(path) {
+            common::assert_part!(name, text);
+        }
     });
 }

@@ -63,25 +63,42 @@ pub fn render_tree(path: &str, extra: &[&str]) -> BTreeMap<String, String> {
     read_tree(&out)
 }
 
-/// One snapshot text for a whole tree: each file under a `=== path ===`
-/// header. Charts are shown for the first environment only (`dev`): in the
-/// others they differ only in values, which `manifests.yaml` already shows,
-/// and the helm test proves every chart equal to its manifests. The files in
-/// `policies/` are left out too: they are the policies of `manifests.yaml`,
-/// one per file, which the helm test also proves.
-pub fn snapshot_text(tree: &BTreeMap<String, String>) -> String {
-    let mut text = String::new();
+/// A tree cut into snapshots a person can review: `part` names the snapshot
+/// each file belongs to (`None` leaves the file out), and each snapshot holds
+/// its files under `=== path ===` headers, in the tree's order. So the parts,
+/// read in order, hold what one snapshot of the whole tree would, and a change
+/// shows up in the snapshot of the one file that changed.
+pub fn snapshot_parts(
+    tree: &BTreeMap<String, String>,
+    part: impl Fn(&str) -> Option<String>,
+) -> BTreeMap<String, String> {
+    let mut parts = BTreeMap::<String, String>::new();
     for (path, contents) in tree {
-        if path == ".paved-tree"
-            || path.contains("/policies/")
-            || (path.contains("/chart/") && !path.contains("/dev/chart/"))
-        {
-            continue;
+        if let Some(name) = part(path) {
+            parts.entry(name).or_default().push_str(&format!("=== {path} ===\n{contents}"));
         }
-        text.push_str(&format!("=== {path} ===\n{contents}"));
     }
-    text
+    parts
 }
+
+/// Assert one of the several snapshots a case of `insta::glob!` owns. Inside
+/// the glob closure, insta names a snapshot `<module>__<test>@<suffix>`, the
+/// suffix being the input file's path; this sets the suffix to `suffix`
+/// instead (the case, then what the snapshot holds: an environment and file,
+/// or a team and app; `/` written `__`), so a case's snapshots sort together
+/// and each one's name says what it holds. A macro,
+/// not a function, so that insta takes the test's name and module from where
+/// it is used. (Not every test file uses it, as with the functions here.)
+#[allow(unused_macros)]
+macro_rules! assert_part {
+    ($suffix:expr, $text:expr) => {{
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_suffix($suffix);
+        settings.bind(|| insta::assert_snapshot!($text));
+    }};
+}
+#[allow(unused_imports)]
+pub(crate) use assert_part;
 
 /// Every object of every `manifests.yaml` and `application.yaml` in the tree, with where it came from.
 pub fn objects(tree: &BTreeMap<String, String>) -> Vec<(String, serde_json::Value)> {
