@@ -16,7 +16,8 @@ KV_SHA256="85136d018a27b50ec7fc049d902bfa5193f5976807e6c0f408e3ab6fe078cad9"
 KUBE_VERSION="1.31"
 PYTHON="${PYTHON:-python3}"
 
-# Kinds paved renders, as named inside the package (<kind>-<group prefix>-<version>.json).
+# The Kubernetes schema files of the kinds table (crates/paved-kinds), as named inside the package
+# (<kind>-<group prefix>-<version>.json); a test fails when this list and the table disagree.
 # `_definitions.json` holds the shared `$defs` every kind file `$ref`s; it is required.
 KINDS=(
   _definitions.json
@@ -25,9 +26,11 @@ KINDS=(
   deployment-apps-v1.json
   horizontalpodautoscaler-autoscaling-v2.json
   ingress-networking-v1.json
+  job-batch-v1.json
   limitrange-v1.json
   namespace-v1.json
   networkpolicy-networking-v1.json
+  pod-v1.json
   poddisruptionbudget-policy-v1.json
   resourcequota-v1.json
   role-rbac-v1.json

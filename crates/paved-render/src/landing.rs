@@ -25,18 +25,19 @@
 use std::collections::BTreeMap;
 
 use paved_blueprint::{Blueprint, Catalog};
+use paved_kinds::{KINDS, Kind, Owner, Scope};
 use paved_spec::platform::{Environment, Platform};
 use paved_spec::syntax;
 use paved_spec::team::TeamFile;
 use serde_json::{Value, json};
 
-use crate::netpol::{POLICY_KINDS, namespace_baseline};
+use crate::netpol::namespace_baseline;
 use crate::normalise::Object;
 
-/// Every landing-zone object in a team's namespace is named `paved-…`, a
-/// prefix app names may not use (`paved_spec::app::RESERVED_PREFIX`), so no
-/// app's objects (named after the app) can replace one.
-///
+// Every landing-zone object in a team's namespace is named `paved-…`, a
+// prefix app names may not use (`paved_spec::limits::RESERVED_PREFIX`), so no
+// app's objects (named after the app) can replace one.
+
 /// The ServiceAccount Argo CD deploys a team's charts as.
 pub const DEPLOYER: &str = "paved-deployer";
 /// The ServiceAccount Argo CD deploys a team's network policies as.
@@ -83,12 +84,27 @@ pub struct LandingZone {
     pub argocd: Vec<Object>,
 }
 
-/// Kinds the team's own project may not create besides the network policies
-/// ([`POLICY_KINDS`], the platform's): the landing zone's quota and limits,
-/// and RBAC.
-const LANDING_ZONE_KINDS: [(&str, &str); 2] = [("", "ResourceQuota"), ("", "LimitRange")];
-const RBAC_KINDS: [(&str, &str); 2] =
-    [("rbac.authorization.k8s.io", "Role"), ("rbac.authorization.k8s.io", "RoleBinding")];
+/// The namespaced kinds that `owns` picks, grouped by owner (in [`Owner`]'s order),
+/// each group in apply order.
+fn namespaced_kinds(owns: impl Fn(Owner) -> bool) -> Vec<&'static Kind> {
+    let mut kinds: Vec<&Kind> = KINDS.iter().filter(|k| k.scope == Scope::Namespaced && owns(k.owner)).collect();
+    // Stable, so each owner's kinds keep the table's (apply) order.
+    kinds.sort_by_key(|k| k.owner);
+    kinds
+}
+
+/// What the platform deploys into a team's namespace, which the team's own project may
+/// not create: every namespaced kind but the charts' (and Argo CD's, which live in Argo
+/// CD's namespace). Today: the landing zone's quota and limits, the network policies, RBAC.
+fn platform_kinds() -> Vec<&'static Kind> {
+    namespaced_kinds(|owner| !matches!(owner, Owner::Chart | Owner::ArgoCd))
+}
+
+/// The network policies in a team's namespace: all the policy project may deploy, and
+/// all its deployer's Role grants.
+fn policy_kinds() -> Vec<&'static Kind> {
+    namespaced_kinds(|owner| owner == Owner::Policies)
+}
 
 /// The landing zone of `team` in `environment`.
 pub fn landing_zone(
@@ -172,10 +188,10 @@ pub fn landing_zone(
             "apiVersion": "rbac.authorization.k8s.io/v1",
             "kind": "Role",
             "metadata": meta("paved-network-policies"),
-            "rules": [
-                { "apiGroups": ["networking.k8s.io"], "resources": ["networkpolicies"], "verbs": ["*"] },
-                { "apiGroups": ["cilium.io"], "resources": ["ciliumnetworkpolicies"], "verbs": ["*"] },
-            ],
+            "rules": policy_kinds()
+                .iter()
+                .map(|k| json!({ "apiGroups": [k.group()], "resources": [k.resource], "verbs": ["*"] }))
+                .collect::<Vec<_>>(),
         }),
         binding(DEPLOYER, "ClusterRole", "edit", service_account(DEPLOYER)),
         binding(POLICY_DEPLOYER, "Role", "paved-network-policies", service_account(POLICY_DEPLOYER)),
@@ -211,18 +227,18 @@ pub fn landing_zone(
         })
     };
     let group_kinds =
-        |kinds: &[(&str, &str)]| kinds.iter().map(|(g, k)| json!({ "group": g, "kind": k })).collect::<Vec<_>>();
+        |kinds: Vec<&Kind>| kinds.iter().map(|k| json!({ "group": k.group(), "kind": k.kind })).collect::<Vec<_>>();
     let argocd = vec![
         project(
             environment.app_project_for(name),
             format!("Apps of team {name} in {}", environment.name),
-            json!({ "namespaceResourceBlacklist": group_kinds(&[&LANDING_ZONE_KINDS[..], &POLICY_KINDS[..], &RBAC_KINDS[..]].concat()) }),
+            json!({ "namespaceResourceBlacklist": group_kinds(platform_kinds()) }),
             DEPLOYER,
         ),
         project(
             environment.policy_project_for(name),
             format!("Network policies paved renders for team {name} in {} (platform-owned)", environment.name),
-            json!({ "namespaceResourceWhitelist": group_kinds(&POLICY_KINDS) }),
+            json!({ "namespaceResourceWhitelist": group_kinds(policy_kinds()) }),
             POLICY_DEPLOYER,
         ),
     ];
@@ -251,4 +267,24 @@ fn labels(team: &str) -> BTreeMap<String, String> {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(kinds: Vec<&Kind>) -> Vec<&str> {
+        kinds.iter().map(|k| k.kind).collect()
+    }
+
+    /// The AppProject lists follow from the kinds table: by owner (landing zone, policies,
+    /// access), then apply order. Their order is part of the rendered bytes.
+    #[test]
+    fn project_lists_come_from_the_kinds_table() {
+        assert_eq!(
+            names(platform_kinds()),
+            ["ResourceQuota", "LimitRange", "NetworkPolicy", "CiliumNetworkPolicy", "Role", "RoleBinding"]
+        );
+        assert_eq!(names(policy_kinds()), ["NetworkPolicy", "CiliumNetworkPolicy"]);
+    }
 }

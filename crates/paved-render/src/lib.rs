@@ -28,4 +28,4 @@ pub mod pipeline;
 pub use context::ImageOverride;
 pub use engine::{Engine, Input, Outputs, RenderError};
 pub use netpol::Directory;
-pub use normalise::{Object, kind_rank};
+pub use normalise::Object;

@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 
+use paved_kinds::Owner;
 use paved_spec::app::AppFile;
 use paved_spec::platform::{Environment, Platform, PolicyFlavor};
 use paved_spec::syntax::{self, Call, Caller};
@@ -21,15 +22,10 @@ use serde_json::{Map, Value, json};
 use crate::context::Context;
 use crate::normalise::Object;
 
-/// The kinds of network policy paved renders, as (API group, kind): they are
-/// deployed apart from an app's chart, by the platform's policy project, and
-/// a team's own project may not create them.
-pub const POLICY_KINDS: [(&str, &str); 2] =
-    [("networking.k8s.io", "NetworkPolicy"), ("cilium.io", "CiliumNetworkPolicy")];
-
-/// Whether `object` is a network policy (one of [`POLICY_KINDS`]).
+/// Whether `object` is a network policy (a kind the kinds table gives to
+/// [`Owner::Policies`]): such objects go to the policy project, never into a chart.
 pub fn is_policy(object: &Object) -> bool {
-    POLICY_KINDS.iter().any(|(_, kind)| object.kind() == *kind)
+    paved_kinds::by_kind(object.kind()).is_some_and(|k| k.owner == Owner::Policies)
 }
 
 /// What the policies of one app need to know about the other apps rendered

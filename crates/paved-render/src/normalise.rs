@@ -32,40 +32,11 @@ impl Object {
     }
 
     /// Stable order within one app and environment: by kind in the order
-    /// Kubernetes wants them applied, then by name.
+    /// Kubernetes wants them applied (the kinds table's, [`paved_kinds::apply_rank`]:
+    /// dependencies first), then by name.
     pub fn sort_key(&self) -> (usize, &str, &str, &str) {
-        (kind_rank(self.kind()), self.kind(), self.namespace(), self.name())
+        (paved_kinds::apply_rank(self.kind()), self.kind(), self.namespace(), self.name())
     }
-}
-
-/// Where a kind goes in output: dependencies first (accounts and policies
-/// before workloads, workloads before what routes to them).
-pub fn kind_rank(kind: &str) -> usize {
-    const ORDER: &[&str] = &[
-        "Namespace",
-        "NetworkPolicy",
-        "CiliumNetworkPolicy",
-        "ResourceQuota",
-        "LimitRange",
-        "ServiceAccount",
-        "Secret",
-        "ConfigMap",
-        "Role",
-        "RoleBinding",
-        "PersistentVolumeClaim",
-        "Service",
-        "Deployment",
-        "StatefulSet",
-        "CronJob",
-        "Job",
-        "HorizontalPodAutoscaler",
-        "PodDisruptionBudget",
-        "Ingress",
-        "ServiceMonitor",
-        "AppProject",
-        "Application",
-    ];
-    ORDER.iter().position(|k| *k == kind).unwrap_or(ORDER.len())
 }
 
 /// Bounds for a template's output. Inputs are bounded (`Limits::default()`

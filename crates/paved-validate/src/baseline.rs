@@ -25,12 +25,13 @@ const MANAGER: &str = "paved";
 /// Returns violations, sorted and deduplicated; empty when compliant.
 ///
 /// Every object needs the recommended `app.kubernetes.io/*` labels with
-/// `app.kubernetes.io/managed-by: paved`. Workloads (Deployment, StatefulSet, DaemonSet,
-/// Job, CronJob, Pod) additionally need, on every container and init container: a non-root
-/// user, a read-only root filesystem with an `emptyDir` mounted at `/tmp`, no privilege
-/// escalation, all capabilities dropped, the `RuntimeDefault` seccomp profile, CPU and
-/// memory requests and a memory limit; and on the pod: no service-account token mounted.
-/// Privileged containers and host namespaces are rejected as well.
+/// `app.kubernetes.io/managed-by: paved`. Workloads (the kinds with a pod spec in
+/// [`paved_kinds::KINDS`]: Deployment, StatefulSet, CronJob, Job, Pod) additionally need, on
+/// every container and init container: a non-root user, a read-only root filesystem with an
+/// `emptyDir` mounted at `/tmp`, no privilege escalation, all capabilities dropped, the
+/// `RuntimeDefault` seccomp profile, CPU and memory requests and a memory limit; and on the
+/// pod: no service-account token mounted. Privileged containers and host namespaces are
+/// rejected as well.
 ///
 /// Settings that Kubernetes inherits from the pod (`runAsNonRoot`, `seccompProfile`) count
 /// at either level, with the container's own value taking precedence, as in the kubelet.
@@ -104,14 +105,10 @@ fn is_label(s: &str) -> bool {
         && !s.ends_with('-')
 }
 
-/// Where the pod spec of a workload kind lives; `None` for kinds without pods.
+/// Where the pod spec of a workload kind lives (the kinds table's `pod_spec`); `None` for
+/// kinds without pods. By kind alone: the schema check judges the apiVersion.
 fn pod_spec_pointer(kind: &str) -> Option<&'static str> {
-    match kind {
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" => Some("/spec/template/spec"),
-        "CronJob" => Some("/spec/jobTemplate/spec/template/spec"),
-        "Pod" => Some("/spec"),
-        _ => None,
-    }
+    paved_kinds::by_kind(kind)?.pod_spec
 }
 
 fn labels(object: &Value, out: &mut Vec<Violation>) {

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use include_dir::{Dir, include_dir};
 use jsonschema::{Draft, Registry, Validator};
+use paved_kinds::{KINDS, Kind, Schema};
 use serde_json::Value;
 
 use crate::{Error, Violation, escape_token, message, normalise};
@@ -22,54 +23,6 @@ const DEFINITIONS_FILE: &str = "_definitions.json";
 /// Used to check the `metadata` of custom resources: CRD schemas only say `type: object`.
 const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 
-/// A kind paved can validate and the file holding its schema.
-struct KindFile {
-    api_version: &'static str,
-    kind: &'static str,
-    file: &'static str,
-}
-
-const fn kind(api_version: &'static str, kind: &'static str, file: &'static str) -> KindFile {
-    KindFile { api_version, kind, file }
-}
-
-/// The Kubernetes kinds paved renders, by the file name `kubernetes-validate` gives them
-/// (`<kind>-<first label of the group>-<version>.json`). Keep in step with
-/// `scripts/vendor-schemas.sh`; a test checks that every entry exists and is the kind its
-/// `x-kubernetes-group-version-kind` says.
-const KUBERNETES_KINDS: &[KindFile] = &[
-    kind("apps/v1", "Deployment", "deployment-apps-v1.json"),
-    kind("apps/v1", "StatefulSet", "statefulset-apps-v1.json"),
-    kind("autoscaling/v2", "HorizontalPodAutoscaler", "horizontalpodautoscaler-autoscaling-v2.json"),
-    kind("batch/v1", "CronJob", "cronjob-batch-v1.json"),
-    kind("networking.k8s.io/v1", "Ingress", "ingress-networking-v1.json"),
-    kind("networking.k8s.io/v1", "NetworkPolicy", "networkpolicy-networking-v1.json"),
-    kind("policy/v1", "PodDisruptionBudget", "poddisruptionbudget-policy-v1.json"),
-    kind("rbac.authorization.k8s.io/v1", "Role", "role-rbac-v1.json"),
-    kind("rbac.authorization.k8s.io/v1", "RoleBinding", "rolebinding-rbac-v1.json"),
-    kind("v1", "ConfigMap", "configmap-v1.json"),
-    kind("v1", "LimitRange", "limitrange-v1.json"),
-    kind("v1", "Namespace", "namespace-v1.json"),
-    kind("v1", "ResourceQuota", "resourcequota-v1.json"),
-    kind("v1", "Service", "service-v1.json"),
-    kind("v1", "ServiceAccount", "serviceaccount-v1.json"),
-];
-
-/// The custom resources paved renders, by datree's file name (`<group>_<kind>_<version>.json`).
-const CRD_KINDS: &[KindFile] = &[
-    kind("argoproj.io/v1alpha1", "AppProject", "argoproj.io_appproject_v1alpha1.json"),
-    kind("argoproj.io/v1alpha1", "Application", "argoproj.io_application_v1alpha1.json"),
-    kind("cilium.io/v2", "CiliumClusterwideNetworkPolicy", "cilium.io_ciliumclusterwidenetworkpolicy_v2.json"),
-    kind("cilium.io/v2", "CiliumNetworkPolicy", "cilium.io_ciliumnetworkpolicy_v2.json"),
-    kind("monitoring.coreos.com/v1", "ServiceMonitor", "monitoring.coreos.com_servicemonitor_v1.json"),
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Origin {
-    Kubernetes,
-    Crd,
-}
-
 /// A compiled schema and what the schema itself does not check.
 struct Compiled {
     validator: Validator,
@@ -82,7 +35,8 @@ struct Compiled {
 struct Slot {
     api_version: &'static str,
     kind: &'static str,
-    origin: Origin,
+    /// Where the schema comes from: the Kubernetes files or the CRD files.
+    schema: Schema,
     source: &'static [u8],
     compiled: OnceLock<Result<Compiled, String>>,
 }
@@ -152,15 +106,17 @@ fn minor_key(version: &str) -> Option<(u32, u32)> {
 
 impl SchemaSet {
     fn new(version: &'static str, dir: &'static Dir<'static>) -> Self {
-        let kubernetes = KUBERNETES_KINDS.iter().filter_map(|k| {
-            let file = dir.get_file(dir.path().join(k.file))?;
-            Some(Slot::new(k, Origin::Kubernetes, file.contents()))
-        });
-        let crds = CRD_KINDS.iter().filter_map(|k| {
-            let file = CRDS.get_file(k.file)?;
-            Some(Slot::new(k, Origin::Crd, file.contents()))
-        });
-        let mut slots: Vec<Slot> = kubernetes.chain(crds).collect();
+        // One slot per row of the kinds table whose schema this version vendors.
+        let mut slots: Vec<Slot> = KINDS
+            .iter()
+            .filter_map(|k| {
+                let file = match k.schema {
+                    Schema::Kubernetes(file) => dir.get_file(dir.path().join(file))?,
+                    Schema::Crd(file) => CRDS.get_file(file)?,
+                };
+                Some(Slot::new(k, file.contents()))
+            })
+            .collect();
         slots.sort_by_key(|s| (s.api_version, s.kind));
         Self { version, slots, definitions: OnceLock::new(), object_meta: OnceLock::new() }
     }
@@ -253,7 +209,7 @@ impl SchemaSet {
                     .map(|k| Violation::new(format!("/{}", escape_token(k)), format!("unknown field `{k}`"))),
             );
         }
-        if slot.origin == Origin::Crd {
+        if let Schema::Crd(_) = slot.schema {
             if let Some(metadata) = map.get("metadata").filter(|m| m.is_object()) {
                 match self.object_meta() {
                     Ok(validator) => problems
@@ -337,8 +293,8 @@ impl SchemaSet {
 }
 
 impl Slot {
-    fn new(file: &KindFile, origin: Origin, source: &'static [u8]) -> Self {
-        Self { api_version: file.api_version, kind: file.kind, origin, source, compiled: OnceLock::new() }
+    fn new(row: &Kind, source: &'static [u8]) -> Self {
+        Self { api_version: row.api_version, kind: row.kind, schema: row.schema, source, compiled: OnceLock::new() }
     }
 
     fn compiled(&self, set: &SchemaSet) -> Result<&Compiled, String> {
@@ -352,14 +308,14 @@ impl Slot {
         // cannot change results. `offline()`: a reference outside the registry is an error,
         // never a download (the crate is built without its HTTP and file resolvers, too).
         let options = jsonschema::options().with_draft(Draft::Draft202012).offline();
-        match self.origin {
-            Origin::Kubernetes => {
+        match self.schema {
+            Schema::Kubernetes(_) => {
                 let definitions = set.definitions()?;
                 let validator =
                     options.with_registry(&definitions.registry).build(&schema).map_err(|e| e.to_string())?;
                 Ok(Compiled { validator, top_level_fields: None })
             }
-            Origin::Crd => {
+            Schema::Crd(_) => {
                 let top_level_fields =
                     schema.get("properties").and_then(Value::as_object).map(|p| p.keys().cloned().collect());
                 let validator = options.build(&schema).map_err(|e| e.to_string())?;
@@ -397,45 +353,15 @@ mod tests {
         assert!(err.to_string().contains("vendored versions: `1.31`"), "{err}");
     }
 
-    /// Every table entry is vendored, is the kind its file claims, and nothing vendored is
-    /// left out of the table.
+    /// Every row of the kinds table has its schema embedded, in every vendored version.
+    /// (That the files are the schemas of those kinds, and that every vendored file has a
+    /// row, is tested where the table is, in `paved-kinds`.)
     #[test]
-    fn tables_match_the_vendored_files() {
-        let kinds = set().kinds();
-        assert_eq!(kinds.len(), KUBERNETES_KINDS.len() + CRD_KINDS.len(), "{kinds:?}");
-        let mut sorted = kinds.clone();
-        sorted.sort();
-        assert_eq!(kinds, sorted);
-
-        for k in KUBERNETES_KINDS {
-            let file = KUBERNETES.get_file(format!("v1.31/{}", k.file)).expect("listed file is vendored");
-            let schema: Value = serde_json::from_slice(file.contents()).expect("valid JSON");
-            let gvk = &schema["x-kubernetes-group-version-kind"][0];
-            let group = gvk["group"].as_str().expect("group");
-            let api_version = if group.is_empty() {
-                gvk["version"].as_str().expect("version").to_owned()
-            } else {
-                format!("{group}/{}", gvk["version"].as_str().expect("version"))
-            };
-            assert_eq!((api_version.as_str(), gvk["kind"].as_str()), (k.api_version, Some(k.kind)));
-        }
-        let vendored: BTreeSet<&str> = KUBERNETES
-            .get_dir("v1.31")
-            .expect("v1.31 dir")
-            .files()
-            .filter_map(|f| f.path().file_name()?.to_str())
-            .filter(|n| *n != DEFINITIONS_FILE)
-            .collect();
-        let listed: BTreeSet<&str> = KUBERNETES_KINDS.iter().map(|k| k.file).collect();
-        assert_eq!(vendored, listed);
-
-        let vendored: BTreeSet<&str> =
-            CRDS.files().filter_map(|f| f.path().to_str()).filter(|n| n.ends_with(".json")).collect();
-        let listed: BTreeSet<&str> = CRD_KINDS.iter().map(|k| k.file).collect();
-        assert_eq!(vendored, listed);
-        for k in CRD_KINDS {
-            let (group, version) = k.api_version.split_once('/').expect("group/version");
-            assert_eq!(k.file, format!("{group}_{}_{version}.json", k.kind.to_lowercase()));
+    fn every_kind_has_a_slot() {
+        let mut rows: Vec<(&str, &str)> = KINDS.iter().map(|k| (k.api_version, k.kind)).collect();
+        rows.sort();
+        for set in all_sets() {
+            assert_eq!(set.kinds(), rows, "Kubernetes {}", set.version);
         }
     }
 
@@ -564,11 +490,11 @@ mod tests {
 
     #[test]
     fn unknown_kind_lists_what_is_known() {
-        let v = set().validate(&json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "x"}}));
+        let v = set().validate(&json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "x"}}));
         assert_eq!(pointers(&v), vec!["/kind"]);
         assert!(
             v[0].message.starts_with(
-                "no schema vendored for `batch/v1 Job` (Kubernetes 1.31); known kinds: `apps/v1 Deployment`"
+                "no schema vendored for `apps/v1 DaemonSet` (Kubernetes 1.31); known kinds: `apps/v1 Deployment`"
             ),
             "{}",
             v[0].message
@@ -612,6 +538,22 @@ mod tests {
             }}}}}
         });
         assert_eq!(set().validate(&cronjob), vec![]);
+        let job = json!({
+            "apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "a"},
+            "spec": {"backoffLimit": 0, "template": {"spec": {
+                "restartPolicy": "Never",
+                "containers": [{"name": "a", "image": "i"}]
+            }}}
+        });
+        assert_eq!(set().validate(&job), vec![]);
+        let pod = json!({
+            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"},
+            "spec": {"containers": [{"name": "a", "image": "i", "imagePullPolicyy": "Always"}]}
+        });
+        assert_eq!(
+            set().validate(&pod),
+            vec![Violation::new("/spec/containers/0/imagePullPolicyy", "unknown field `imagePullPolicyy`")]
+        );
         let binding = json!({
             "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "a"},
             "subjects": [{"kind": "Group", "name": "team"}]
