@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use paved_jsonschema::quote;
 
-use super::{Issue, Problem, describe_char, did_you_mean_hint, is_space_or_control, parse_port};
+use super::{Issue, Problem, describe_char, did_you_mean_hint, is_space_or_control, parse_port, verdict};
 
 const REGISTRY_HINT: &str = "name the registry explicitly, like `acr.bank.internal/team/app`";
 
@@ -56,12 +56,7 @@ fn tag_issue(tag: &str) -> Option<Issue> {
 
 /// Check an image tag: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
 pub fn image_tag(value: &str) -> Result<(), Problem> {
-    match tag_issue(value) {
-        None => Ok(()),
-        Some(issue) if value.is_empty() => Err(Problem::new("image tag is empty").with_opt_hint(issue.hint)),
-        Some(issue) => Err(Problem::new(format!("{} is not a valid image tag: {}", quote(value), issue.reason))
-            .with_opt_hint(issue.hint)),
-    }
+    verdict(value, "image tag", tag_issue(value))
 }
 
 fn digest_issue(digest: &str) -> Option<Issue> {
@@ -114,12 +109,7 @@ fn digest_issue(digest: &str) -> Option<Issue> {
 
 /// Check an image digest: `sha256:` followed by 64 lowercase hex digits.
 pub fn image_digest(value: &str) -> Result<(), Problem> {
-    match digest_issue(value) {
-        None => Ok(()),
-        Some(issue) if value.is_empty() => Err(Problem::new("image digest is empty").with_opt_hint(issue.hint)),
-        Some(issue) => Err(Problem::new(format!("{} is not a valid image digest: {}", quote(value), issue.reason))
-            .with_opt_hint(issue.hint)),
-    }
+    verdict(value, "image digest", digest_issue(value))
 }
 
 fn looks_like_registry(component: &str) -> bool {

@@ -124,6 +124,20 @@ impl Issue {
     }
 }
 
+/// The result of checking `value`, a `what` (like "DNS label"), which has
+/// `issue` when it is not valid: "DNS label is empty", or "`x` is not a valid
+/// DNS label: it contains `_`".
+fn verdict(value: &str, what: &str, issue: Option<Issue>) -> Result<(), Problem> {
+    match issue {
+        None => Ok(()),
+        Some(issue) if value.is_empty() => Err(Problem::new(format!("{what} is empty")).with_opt_hint(issue.hint)),
+        Some(issue) => {
+            Err(Problem::new(format!("{} is not a valid {what}: {}", quote(value), issue.reason))
+                .with_opt_hint(issue.hint))
+        }
+    }
+}
+
 /// "did you mean `x`?", the hint for a fix paved can guess.
 fn did_you_mean_hint(suggestion: &str) -> String {
     format!("did you mean {}?", quote(suggestion))

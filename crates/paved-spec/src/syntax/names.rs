@@ -6,7 +6,7 @@
 
 use paved_jsonschema::quote;
 
-use super::{Issue, Problem, describe_char, did_you_mean_hint};
+use super::{Issue, Problem, describe_char, did_you_mean_hint, verdict};
 
 const LABEL_EXAMPLE: &str = "payments-api";
 const LABEL_CHARS_HINT: &str = "use lowercase letters, digits and `-`";
@@ -117,12 +117,7 @@ pub(super) fn label_issue(value: &str, max_len: usize) -> Option<Issue> {
 /// Callers pass 63 (the RFC limit) or 40 for app names, which leaves room for suffixes in
 /// the names of the generated objects.
 pub fn dns_label(value: &str, max_len: usize) -> Result<(), Problem> {
-    match label_issue(value, max_len) {
-        None => Ok(()),
-        Some(issue) if value.is_empty() => Err(Problem::new("DNS label is empty").with_opt_hint(issue.hint)),
-        Some(issue) => Err(Problem::new(format!("{} is not a valid DNS label: {}", quote(value), issue.reason))
-            .with_opt_hint(issue.hint)),
-    }
+    verdict(value, "DNS label", label_issue(value, max_len))
 }
 
 pub(super) fn subdomain_ok(value: &str) -> bool {
@@ -195,12 +190,7 @@ pub(super) fn subdomain_issue(value: &str) -> Option<Issue> {
 /// Each label is also held to 63 characters (RFC 1123; Kubernetes only checks the total
 /// for object names, but a host name needs it).
 pub fn dns_subdomain(value: &str) -> Result<(), Problem> {
-    match subdomain_issue(value) {
-        None => Ok(()),
-        Some(issue) if value.is_empty() => Err(Problem::new("DNS name is empty").with_opt_hint(issue.hint)),
-        Some(issue) => Err(Problem::new(format!("{} is not a valid DNS name: {}", quote(value), issue.reason))
-            .with_opt_hint(issue.hint)),
-    }
+    verdict(value, "DNS name", subdomain_issue(value))
 }
 
 /// Check an Entra ID (Azure AD) object ID: a UUID in its canonical form,

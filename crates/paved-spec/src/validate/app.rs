@@ -496,3 +496,57 @@ fn canonical_caller(caller: syntax::Caller, team: &str) -> String {
         syntax::Caller::Team { team } => format!("{team}/*"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platform::DEFAULT_PLATFORM;
+    use crate::validate::validate_platform;
+
+    /// The problems of an app file, one line each, as `--format short` prints them.
+    fn problems(text: &str) -> Vec<String> {
+        let platform = SourceFile { name: "platform.yaml".into(), text: DEFAULT_PLATFORM.into() };
+        let platform = validate_platform(platform).unwrap_or_else(|problems| panic!("{problems:?}"));
+        let rules = BlueprintRules {
+            id: "worker@1.0.0".into(),
+            supported: ["env"].into_iter().map(str::to_owned).collect(),
+            required: BTreeSet::new(),
+            autoscaling: false,
+        };
+        let file = SourceFile { name: "app.yaml".into(), text: text.into() };
+        match validate_app(file, &platform, &|_, _| Ok(rules.clone())) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    const APP: &str = "name: shop\nteam: web\nblueprint: worker@1\nimage: acr.bank.internal/web/shop:1.0.0\n";
+
+    #[test]
+    fn a_valid_app_has_no_problems() {
+        assert_eq!(problems(APP), Vec::<String>::new());
+    }
+
+    /// Every field of the app file is an app field, `build` too: an environment
+    /// that sets it is told it cannot differ, not that it is unknown.
+    #[test]
+    fn fields_an_environment_may_not_change() {
+        let text = format!("{APP}environments:\n  dev:\n    build: go\n    replica: 2\n");
+        assert_eq!(
+            problems(&text),
+            [
+                "app.yaml:7:5: environments.dev.build: `build` cannot differ per environment (set it once at the top level; environments may change `replicas`, `resources`, `env`, `secrets`, `ingress`, `image`)",
+                "app.yaml:8:5: environments.dev.replica: unknown field `replica` (did you mean `replicas`?)",
+            ]
+        );
+    }
+
+    #[test]
+    fn fields_the_blueprint_does_not_support() {
+        let text = format!("{APP}port: 8080\nbuild: go\n");
+        assert_eq!(
+            problems(&text),
+            ["app.yaml:5:1: port: `port` is not supported by blueprint `worker@1.0.0` (`worker@1.0.0` supports `env`)"]
+        );
+    }
+}
