@@ -80,7 +80,7 @@ fn text(error: &ValidationError<'_>, kind: &ValidationErrorKind) -> String {
         // nullable types, so `null` matches both: say what is actually wrong.
         ValidationErrorKind::OneOfMultipleValid { .. } if instance.is_null() => "must not be null".to_owned(),
         ValidationErrorKind::OneOfMultipleValid { .. } => {
-            "matches more than one of the forms allowed here, which exclude each other".to_owned()
+            "matches more than one of the mutually exclusive forms allowed here".to_owned()
         }
         // Rare keywords: the crate's message, without the (possibly huge) instance.
         _ => error.masked().to_string(),
@@ -394,6 +394,8 @@ mod tests {
     fn null_matching_two_nullable_forms() {
         let schema = json!({"oneOf": [{"type": ["string", "null"]}, {"type": ["integer", "null"]}]});
         assert_eq!(check(schema, Value::Null), [": must not be null"]);
+        let both = json!({"oneOf": [{"type": "integer"}, {"minimum": 0}]});
+        assert_eq!(check(both, json!(1)), [": matches more than one of the mutually exclusive forms allowed here"]);
     }
 
     #[test]
