@@ -5,9 +5,12 @@
 //! hover and what `paved explain` prints), so they are written for app authors.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use crate::schema::{SchemaKind, field_names};
 
 /// An app file (`app.yaml`): one service, the blueprint it follows, and what differs per environment.
 ///
@@ -312,31 +315,64 @@ pub struct Storage {
     pub class: Option<String>,
 }
 
-/// The fields an environment may change (the fields of [`EnvOverride`]).
-pub const OVERRIDABLE: &[&str] = &["replicas", "resources", "env", "secrets", "ingress", "image"];
+/// The fields an environment may change: the fields of [`EnvOverride`], by
+/// the names app authors write, derived from the type so a new overridable
+/// field is never missing here.
+pub static OVERRIDABLE: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| field_names(SchemaKind::App, &["environments", "<environment>"]));
 
-/// The app fields, by the names app authors write. Blueprints declare which of
-/// them they support and require by these names.
-pub const APP_FIELDS: &[&str] = &[
-    "name",
-    "team",
-    "blueprint",
-    "image",
-    "port",
-    "command",
-    "args",
-    "env",
-    "secrets",
-    "resources",
-    "replicas",
-    "probes",
-    "ingress",
-    "metrics",
-    "calls",
-    "calledBy",
-    "schedule",
-    "timeZone",
-    "concurrency",
-    "storage",
-    "environments",
-];
+/// The app fields: the fields of [`AppFile`], by the names app authors write.
+/// Blueprints declare which of them they support and require by these names.
+/// Derived from the type, so a new field is an app field without a second list
+/// to update.
+pub static APP_FIELDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| field_names(SchemaKind::App, &[]));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_lists_are_the_types_fields() {
+        let app = serde_json::to_value(AppFile {
+            name: String::new(),
+            team: String::new(),
+            blueprint: String::new(),
+            image: String::new(),
+            port: Some(1),
+            command: Some(vec![]),
+            args: Some(vec![]),
+            env: Some(BTreeMap::new()),
+            secrets: Some(vec![]),
+            resources: Some(Resources { cpu: None, memory: None }),
+            replicas: Some(Replicas::Fixed(1)),
+            probes: Some(Probes { liveness: None, readiness: None, startup: None }),
+            ingress: Some(OneOrMany::Many(vec![])),
+            metrics: Some(Metrics { port: None, path: None }),
+            calls: Some(vec![]),
+            called_by: Some(vec![]),
+            schedule: Some(String::new()),
+            time_zone: Some(String::new()),
+            concurrency: Some(Concurrency::Forbid),
+            storage: Some(Storage { size: String::new(), path: None, class: None }),
+            build: Some(BuildKind::Docker),
+            environments: Some(BTreeMap::new()),
+        })
+        .unwrap_or_default();
+        let written: Vec<&str> = app.as_object().into_iter().flat_map(|o| o.keys().map(String::as_str)).collect();
+        assert_eq!(*APP_FIELDS, written, "every field of `AppFile`, as serde writes it");
+        assert!(APP_FIELDS.contains(&"build") && APP_FIELDS.contains(&"calledBy"));
+
+        let over = serde_json::to_value(EnvOverride {
+            replicas: Some(ReplicasOverride::Fixed(1)),
+            resources: Some(Resources { cpu: None, memory: None }),
+            env: Some(BTreeMap::new()),
+            secrets: Some(vec![]),
+            ingress: Some(OneOrMany::Many(vec![])),
+            image: Some(String::new()),
+        })
+        .unwrap_or_default();
+        let written: Vec<&str> = over.as_object().into_iter().flat_map(|o| o.keys().map(String::as_str)).collect();
+        assert_eq!(*OVERRIDABLE, written, "every field of `EnvOverride`");
+        assert!(OVERRIDABLE.iter().all(|f| APP_FIELDS.contains(f)), "an environment overrides app fields");
+    }
+}

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use paved_jsonschema::quote;
 use paved_yaml::Segment;
 
 use crate::diagnostic::{Diagnostic, display_path};
@@ -53,7 +54,7 @@ pub fn check_calls(apps: &[ValidApp]) -> CallReport {
             };
             if callee.app.port.is_none() {
                 report.errors.push(error(
-                    format!("`{name}` calls `{entry}`, which takes no traffic (it has no `port`)"),
+                    format!("`{name}` calls {}, which takes no traffic (it has no `port`)", quote(entry)),
                     format!(
                         "remove this call; `{callee_name}` ({}) is a `{}` app",
                         callee.file.name, callee.app.blueprint
@@ -65,7 +66,8 @@ pub fn check_calls(apps: &[ValidApp]) -> CallReport {
                 let written = if callee_team == team { name.to_owned() } else { format!("{team}/{name}") };
                 report.errors.push(error(
                     format!(
-                        "`{name}` calls `{entry}`, but `{callee_name}` does not accept calls from `{written}`; the traffic would be dropped"
+                        "`{name}` calls {}, but `{callee_name}` does not accept calls from `{written}`; the traffic would be dropped",
+                        quote(entry)
                     ),
                     format!("add `{written}` to `calledBy` in {}, or remove this call", callee.file.name),
                 ));
@@ -81,8 +83,10 @@ pub fn check_calls(apps: &[ValidApp]) -> CallReport {
             if let Some(peer) = by_id.get(&(peer_team.as_str(), peer_name.as_str())) {
                 if !calls(peer, team, name) {
                     report.notes.push(format!(
-                        "note: {}: `{name}` accepts calls from `{entry}`, which does not call it ({})",
-                        caller.file.name, peer.file.name
+                        "note: {}: `{name}` accepts calls from {}, which does not call it ({})",
+                        caller.file.name,
+                        quote(entry),
+                        peer.file.name
                     ));
                 }
             }

@@ -3,13 +3,15 @@
 
 use std::sync::OnceLock;
 
-use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::error::ValidationErrorKind;
 use jsonschema::{ValidationError, Validator};
+use paved_jsonschema::{quote, type_word};
 use paved_yaml::{Node, NodeKind, Segment};
 use serde_json::Value;
 
 use crate::app::AppFile;
 use crate::diagnostic::{Finding, display_path};
+use crate::limits::MAX_PROBLEMS_PER_FILE;
 use crate::platform::Platform;
 use crate::syntax::did_you_mean;
 use crate::team::TeamFile;
@@ -97,60 +99,50 @@ pub(crate) fn check(kind: SchemaKind, root: &Node) -> Vec<Finding> {
     let instance = root.to_json();
     let mut findings = Vec::new();
     // No more than a file reports (placing each error searches its mapping).
-    for error in compiled.validator.iter_errors(&instance).take(4 * crate::validate::MAX_PROBLEMS_PER_FILE + 1) {
+    for error in compiled.validator.iter_errors(&instance).take(4 * MAX_PROBLEMS_PER_FILE + 1) {
         convert(&compiled.json, root, &error, &mut findings);
     }
-    integral_floats(&compiled.json, root, &mut Vec::new(), &mut findings);
+    integral_floats(&compiled.json, root, &mut findings);
     findings
 }
 
 /// JSON Schema counts `2.0` as an integer, but the typed fields do not: a
 /// float where only an integer fits is a problem to report, not a value to
 /// read as something else.
-fn integral_floats(schema: &Value, node: &Node, path: &mut Vec<Segment>, out: &mut Vec<Finding>) {
-    match &node.kind {
-        NodeKind::Float(f) if f.is_finite() && f.fract() == 0.0 => {
-            let types: Vec<&str> = subschemas(schema, path)
-                .into_iter()
-                .filter_map(|s| s.get("type"))
-                .flat_map(|t| match t {
-                    Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
-                    other => other.as_str().into_iter().collect::<Vec<_>>(),
-                })
-                .collect();
-            // (Out of range, it is already reported as such.)
-            if types.contains(&"integer") && !types.contains(&"number") && !out.iter().any(|f| f.path == *path) {
-                out.push(Finding {
-                    path: path.clone(),
-                    at_key: false,
-                    message: format!("expected an integer, found number `{f:?}`"),
-                    hint: (f.abs() < 1e15).then(|| format!("write it without a fraction: `{}`", *f as i64)),
-                });
-            }
+fn integral_floats(schema: &Value, root: &Node, out: &mut Vec<Finding>) {
+    let mut found = Vec::new();
+    root.walk(&mut |path, node, _| {
+        let NodeKind::Float(f) = node.kind else { return };
+        if !f.is_finite() || f.fract() != 0.0 {
+            return;
         }
-        NodeKind::Map(entries) => {
-            for e in entries {
-                path.push(Segment::Key(e.key.clone()));
-                integral_floats(schema, &e.value, path, out);
-                path.pop();
-            }
+        let types: Vec<&str> = subschemas(schema, path)
+            .into_iter()
+            .filter_map(|s| s.get("type"))
+            .flat_map(|t| match t {
+                Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
+                other => other.as_str().into_iter().collect::<Vec<_>>(),
+            })
+            .collect();
+        // (Out of range, it is already reported as such.)
+        if types.contains(&"integer") && !types.contains(&"number") && !out.iter().any(|f| f.path == path) {
+            found.push(Finding {
+                path: path.to_vec(),
+                at_key: false,
+                message: format!("expected an integer, found number `{f:?}`"),
+                hint: (f.abs() < 1e15).then(|| format!("write it without a fraction: `{}`", f as i64)),
+            });
         }
-        NodeKind::Seq(items) => {
-            for (i, item) in items.iter().enumerate() {
-                path.push(Segment::Index(i));
-                integral_floats(schema, item, path, out);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
+    });
+    out.extend(found);
 }
 
+/// The path of a JSON pointer into `root`: a token is an index where the
+/// tree has a list, a key everywhere else.
 fn to_path(root: &Node, pointer: &str) -> Vec<Segment> {
     let mut path = Vec::new();
     let mut node = Some(root);
-    for raw in pointer.split('/').skip(1) {
-        let key = raw.replace("~1", "/").replace("~0", "~");
+    for key in paved_jsonschema::pointer::parse(pointer) {
         let segment = match node.map(|n| &n.kind) {
             Some(NodeKind::Seq(_)) => match key.parse::<usize>() {
                 Ok(i) => Segment::Index(i),
@@ -164,9 +156,14 @@ fn to_path(root: &Node, pointer: &str) -> Vec<Segment> {
     path
 }
 
+/// One schema error as findings: the words are paved-jsonschema's, the hints
+/// and what only app files have (did-you-mean from the schema's own names,
+/// fields an environment may not change, the one `anyOf` branch a value was
+/// meant for, the kinds the rules check better) are added here.
 fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut Vec<Finding>) {
     let path = to_path(root, error.instance_path().as_str());
     let instance = error.instance();
+    let words = || paved_jsonschema::messages(error).into_iter().map(|m| m.text).collect::<Vec<_>>().join("; ");
     let mut push = |path: Vec<Segment>, at_key: bool, message: String, hint: Option<String>| {
         out.push(Finding { path, at_key, message, hint });
     };
@@ -174,13 +171,10 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let known = property_names(schema, &path);
             for key in unexpected {
-                let hint = match did_you_mean(key, known.iter().map(String::as_str)) {
+                let hint = match did_you_mean(key, known.iter().copied()) {
                     Some(close) => Some(format!("did you mean `{close}`?")),
                     None if known.is_empty() => None,
-                    None => Some(format!(
-                        "known fields here: {}",
-                        known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
-                    )),
+                    None => Some(format!("known fields here: {}", ticked(&known))),
                 };
                 let mut at = path.clone();
                 at.push(Segment::Key(key.clone()));
@@ -189,60 +183,39 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
                     matches!(path.as_slice(), [Segment::Key(first), Segment::Key(_)] if first == "environments");
                 if in_environment
                     && crate::app::APP_FIELDS.contains(&key.as_str())
-                    && property_names(schema, &[]).contains(key)
+                    && property_names(schema, &[]).contains(&key.as_str())
                 {
-                    let allowed = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
                     push(
                         at,
                         true,
-                        format!("`{key}` cannot differ per environment"),
-                        Some(format!("set it once at the top level; environments may change {allowed}")),
+                        format!("{} cannot differ per environment", quote(key)),
+                        Some(format!("set it once at the top level; environments may change {}", ticked(&known))),
                     );
                     continue;
                 }
-                push(at, true, format!("unknown field `{key}`"), hint);
+                push(at, true, paved_jsonschema::unknown_field(key), hint);
             }
         }
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
             let hint = explain_short(schema, &path, name);
-            push(path, true, format!("missing field `{name}`"), hint);
+            push(path, true, words(), hint);
         }
         ValidationErrorKind::Type { kind } => {
-            let expected = match kind {
-                TypeKind::Single(t) => type_word(&t.to_string()),
-                TypeKind::Multiple(set) => set
-                    .iter()
-                    .map(|t| t.to_string())
-                    .filter(|t| t != "null")
-                    .map(|t| type_word(&t))
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-            };
-            let hint = type_hint(&expected, instance);
-            push(path, false, format!("expected {expected}, found {}", describe(instance)), hint);
+            let hint = type_hint(&paved_jsonschema::expected_types(kind), instance);
+            push(path, false, words(), hint);
         }
         ValidationErrorKind::Enum { options } => {
-            let options: Vec<&str> = options.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-            let hint = instance
-                .as_str()
-                .and_then(|s| did_you_mean(s, options.iter().copied()))
-                .map(|c| format!("did you mean `{c}`?"));
-            let list = options.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
-            push(path, false, format!("{} is not one of {list}", describe(instance)), hint);
+            let options = options.as_array().into_iter().flatten().filter_map(Value::as_str);
+            let hint = instance.as_str().and_then(|s| did_you_mean(s, options)).map(|c| format!("did you mean `{c}`?"));
+            push(path, false, words(), hint);
         }
-        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
+        ValidationErrorKind::Minimum { .. }
+        | ValidationErrorKind::ExclusiveMinimum { .. }
+        | ValidationErrorKind::Maximum { .. }
+        | ValidationErrorKind::ExclusiveMaximum { .. } => {
             let hint = range_hint(schema, &path);
-            push(path, false, format!("{} is less than the minimum `{limit}`", describe(instance)), hint);
-        }
-        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
-            let hint = range_hint(schema, &path);
-            push(path, false, format!("{} is more than the maximum `{limit}`", describe(instance)), hint);
-        }
-        ValidationErrorKind::MinItems { limit } => {
-            let message =
-                if *limit == 1 { "must not be empty".to_owned() } else { format!("needs at least {limit} items") };
-            push(path, false, message, None);
+            push(path, false, words(), hint);
         }
         // Names, references and similar carry a pattern in the schema for
         // editors; the rules in `validate` check them with better messages.
@@ -261,45 +234,26 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
                     })
                 })
                 .collect();
-            let consts: Vec<&str> = context
-                .iter()
-                .filter_map(|errors| {
-                    errors.iter().find_map(|e| match e.kind() {
-                        ValidationErrorKind::Constant { expected_value } => expected_value.as_str(),
-                        _ => None,
-                    })
-                })
-                .collect();
-            if !consts.is_empty() && consts.len() == context.len() {
-                let hint = instance
-                    .as_str()
-                    .and_then(|s| did_you_mean(s, consts.iter().copied()))
-                    .map(|c| format!("did you mean `{c}`?"));
-                let list = consts.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
-                push(path, false, format!("{} is not one of {list}", describe(instance)), hint);
+            if let Some(constants) = paved_jsonschema::branch_constants(context) {
+                let hint =
+                    instance.as_str().and_then(|s| did_you_mean(s, constants)).map(|c| format!("did you mean `{c}`?"));
+                push(path, false, words(), hint);
             } else if let [only] = matching.as_slice() {
                 for inner in only.iter() {
                     convert(schema, root, inner, out);
                 }
             } else {
-                let expected: Vec<String> = context
-                    .iter()
-                    .flat_map(|errors| errors.iter())
-                    .filter(|e| e.instance_path() == error.instance_path())
-                    .filter_map(|e| match e.kind() {
-                        ValidationErrorKind::Type { kind: TypeKind::Single(t) } => Some(t.to_string()),
-                        _ => None,
-                    })
-                    .filter(|t| t != "null")
-                    .map(|t| type_word(&t))
-                    .collect();
-                let expected = if expected.is_empty() { "a different value".to_owned() } else { expected.join(" or ") };
                 let hint = explain_short(schema, &path, "");
-                push(path, false, format!("expected {expected}, found {}", describe(instance)), hint);
+                push(path, false, words(), hint);
             }
         }
-        _ => push(path, false, error.to_string(), None),
+        _ => push(path, false, words(), None),
     }
+}
+
+/// `a`, `b`: names in backticks, for hints.
+fn ticked(names: &[&str]) -> String {
+    names.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// `use a number from 1 to 65535`, from the bounds the schema gives the field.
@@ -312,35 +266,6 @@ fn range_hint(schema: &Value, path: &[Segment]) -> Option<String> {
         (Some(min), None) => Some(format!("use a number of at least {min}")),
         (None, Some(max)) => Some(format!("use a number of at most {max}")),
         (None, None) => None,
-    }
-}
-
-fn type_word(t: &str) -> String {
-    match t {
-        "object" => "a mapping".into(),
-        "array" => "a list".into(),
-        "string" => "a string".into(),
-        "integer" => "an integer".into(),
-        "number" => "a number".into(),
-        "boolean" => "`true` or `false`".into(),
-        "null" => "nothing".into(),
-        other => other.into(),
-    }
-}
-
-/// `string "x"`, `integer 3`, `a mapping`, ...
-pub(crate) fn describe(value: &Value) -> String {
-    match value {
-        Value::Null => "nothing (null)".into(),
-        Value::Bool(b) => format!("boolean `{b}`"),
-        Value::Number(n) if n.is_i64() || n.is_u64() => format!("integer `{n}`"),
-        Value::Number(n) => format!("number `{n}`"),
-        Value::String(s) if s.chars().count() > 80 => {
-            format!("string `{}…` ({} characters)", s.chars().take(60).collect::<String>(), s.chars().count())
-        }
-        Value::String(s) => format!("string `{s}`"),
-        Value::Array(_) => "a list".into(),
-        Value::Object(_) => "a mapping".into(),
     }
 }
 
@@ -404,14 +329,23 @@ fn expand<'a>(root: &'a Value, schema: &'a Value) -> Vec<&'a Value> {
     out
 }
 
-fn property_names(root: &Value, path: &[Segment]) -> Vec<String> {
-    let mut names: Vec<String> = subschemas(root, path)
+fn property_names<'a>(root: &'a Value, path: &[Segment]) -> Vec<&'a str> {
+    let mut names: Vec<&str> = subschemas(root, path)
         .into_iter()
         .filter_map(|s| s.get("properties").and_then(Value::as_object))
-        .flat_map(|p| p.keys().cloned())
+        .flat_map(|p| p.keys().map(String::as_str))
         .collect();
     names.dedup();
     names
+}
+
+/// The fields the schema of `kind` gives the mapping at `path` (a key of a
+/// map of anything, such as an environment's name, may be any key), in the
+/// order the types declare them: the one list of field names, derived from
+/// the types.
+pub(crate) fn field_names(kind: SchemaKind, path: &[&str]) -> Vec<&'static str> {
+    let path: Vec<Segment> = path.iter().map(|k| Segment::Key((*k).to_owned())).collect();
+    property_names(schema(kind), &path)
 }
 
 /// The first sentence of a field's description, as a hint.
@@ -446,7 +380,7 @@ pub fn explain(kind: SchemaKind, field: &str) -> Result<FieldDoc, Vec<String>> {
         let mut next = path.clone();
         next.push(Segment::Key(part.to_owned()));
         if subschemas(root, &next).is_empty() {
-            return Err(property_names(root, &path));
+            return Err(property_names(root, &path).into_iter().map(str::to_owned).collect());
         }
         path = next;
     }
@@ -486,7 +420,14 @@ fn explain_path(root: &Value, path: &[Segment]) -> Result<FieldDoc, Vec<String>>
     }
     types.dedup();
     allowed.dedup();
-    Ok(FieldDoc { path: display_path(path), types, description, default, fields: property_names(root, path), allowed })
+    Ok(FieldDoc {
+        path: display_path(path),
+        types,
+        description,
+        default,
+        fields: property_names(root, path).into_iter().map(str::to_owned).collect(),
+        allowed,
+    })
 }
 
 /// The field reference as Markdown (`docs/app-file.md` is this, committed and
@@ -521,7 +462,7 @@ fn reference_rows(root: &Value, path: &mut Vec<Segment>, rows: &mut Vec<(String,
     }
     let names = property_names(root, path);
     for name in names {
-        path.push(Segment::Key(name.clone()));
+        path.push(Segment::Key(name.to_owned()));
         if let Ok(doc) = explain_path(root, path) {
             let mut types = doc.types.join(" or ");
             if !doc.allowed.is_empty() {

@@ -7,7 +7,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::{Violation, escape_token, normalise};
+use paved_jsonschema::pointer::escape as escape_token;
+
+use crate::{Violation, normalise};
 
 /// Labels every object carries (the Kubernetes recommended labels), so ownership, cost and
 /// policy tooling can select anything paved rendered.

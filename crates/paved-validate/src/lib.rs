@@ -69,11 +69,6 @@ pub enum Error {
     },
 }
 
-/// Escapes one reference token of a JSON pointer (RFC 6901: `~` is `~0`, `/` is `~1`).
-pub(crate) fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
 /// Sorts and deduplicates violations: the documented output order of this crate.
 pub(crate) fn normalise(mut violations: Vec<Violation>) -> Vec<Violation> {
     violations.sort();
@@ -84,12 +79,6 @@ pub(crate) fn normalise(mut violations: Vec<Violation>) -> Vec<Violation> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pointer_tokens_are_escaped() {
-        assert_eq!(escape_token("app.kubernetes.io/name"), "app.kubernetes.io~1name");
-        assert_eq!(escape_token("a~b"), "a~0b");
-    }
 
     #[test]
     fn display_prefixes_the_pointer() {

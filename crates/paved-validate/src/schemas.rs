@@ -9,7 +9,9 @@ use jsonschema::{Draft, Registry, Validator};
 use paved_kinds::{KINDS, Kind, Schema};
 use serde_json::Value;
 
-use crate::{Error, Violation, escape_token, message, normalise};
+use paved_jsonschema::pointer::escape as escape_token;
+
+use crate::{Error, Violation, message, normalise};
 
 /// `schemas/kubernetes/v<major>.<minor>/`: the strict schemas of `kubernetes-validate`.
 static KUBERNETES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../schemas/kubernetes");
@@ -166,7 +168,7 @@ impl SchemaSet {
     /// and `metadata` against the Kubernetes `ObjectMeta` schema of this version.
     pub fn validate(&self, object: &Value) -> Vec<Violation> {
         let Some(map) = object.as_object() else {
-            return vec![Violation::new("", format!("expected an object, found {}", message::describe(object)))];
+            return vec![Violation::new("", format!("expected a mapping, found {}", message::describe(object)))];
         };
         let mut problems = Vec::new();
         let mut text_field = |name: &str| match map.get(name) {
@@ -174,12 +176,12 @@ impl SchemaSet {
             Some(other) => {
                 problems.push(Violation::new(
                     format!("/{name}"),
-                    format!("expected string, found {}", message::describe(other)),
+                    format!("expected a string, found {}", message::describe(other)),
                 ));
                 None
             }
             None => {
-                problems.push(Violation::new("", format!("missing required field `{name}`")));
+                problems.push(Violation::new("", format!("missing field `{name}`")));
                 None
             }
         };
@@ -425,10 +427,10 @@ mod tests {
         assert_eq!(
             set().validate(&d),
             vec![
-                Violation::new("/spec/replicas", r#"expected integer, found string "two""#),
+                Violation::new("/spec/replicas", "expected an integer, found string `two`"),
                 Violation::new(
                     "/spec/template/spec/containers/0/ports/0/containerPort",
-                    r#"expected integer, found string "8080""#
+                    "expected an integer, found string `8080`"
                 ),
             ]
         );
@@ -440,7 +442,7 @@ mod tests {
         d["spec"]["template"]["spec"]["containers"][0].as_object_mut().expect("container").remove("name");
         assert_eq!(
             set().validate(&d),
-            vec![Violation::new("/spec/template/spec/containers/0", "missing required field `name`")]
+            vec![Violation::new("/spec/template/spec/containers/0", "missing field `name`")]
         );
     }
 
@@ -463,11 +465,11 @@ mod tests {
             vec![
                 Violation::new(
                     "/spec/template/spec/containers/0/readinessProbe/httpGet/port",
-                    "expected string or integer, found boolean true"
+                    "expected a string or an integer, found boolean `true`"
                 ),
                 Violation::new(
                     "/spec/template/spec/containers/0/resources/limits/memory",
-                    "expected string or number, found array"
+                    "expected a string or a number, found a list"
                 ),
             ]
         );
@@ -516,11 +518,11 @@ mod tests {
         assert_eq!(
             set().validate(&json!({"kind": 3})),
             vec![
-                Violation::new("", "missing required field `apiVersion`"),
-                Violation::new("/kind", "expected string, found integer 3"),
+                Violation::new("", "missing field `apiVersion`"),
+                Violation::new("/kind", "expected a string, found integer `3`"),
             ]
         );
-        assert_eq!(set().validate(&json!([])), vec![Violation::new("", "expected an object, found array")]);
+        assert_eq!(set().validate(&json!([])), vec![Violation::new("", "expected a mapping, found a list")]);
     }
 
     #[test]
@@ -558,7 +560,7 @@ mod tests {
             "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "a"},
             "subjects": [{"kind": "Group", "name": "team"}]
         });
-        assert_eq!(set().validate(&binding), vec![Violation::new("", "missing required field `roleRef`")]);
+        assert_eq!(set().validate(&binding), vec![Violation::new("", "missing field `roleRef`")]);
     }
 
     // --- CRDs -------------------------------------------------------------------------
@@ -624,7 +626,7 @@ mod tests {
             vec![
                 Violation::new(
                     "/spec/endpoints/0/interval",
-                    "`30 seconds` does not match the pattern `^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$`"
+                    "string `30 seconds` does not match the pattern `^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$`"
                 ),
                 Violation::new("/spec/endpoints/0/pathh", "unknown field `pathh`"),
             ]
@@ -651,7 +653,7 @@ mod tests {
         assert_eq!(
             set().validate(&bad),
             vec![
-                Violation::new("/spec", "missing required field `destination`"),
+                Violation::new("/spec", "missing field `destination`"),
                 Violation::new("/spec/destinaton", "unknown field `destinaton`"),
             ]
         );
@@ -675,7 +677,7 @@ mod tests {
         assert_eq!(
             set().validate(&bad),
             vec![
-                Violation::new("/spec/destinations", r#"expected array, found string "payments-*""#),
+                Violation::new("/spec/destinations", "expected a list, found string `payments-*`"),
                 Violation::new("/spec/sourceRepo", "unknown field `sourceRepo`"),
             ]
         );
@@ -693,7 +695,7 @@ mod tests {
         assert_eq!(
             set().validate(&monitor),
             vec![
-                Violation::new("/metadata/annotations/n", "expected string, found integer 1"),
+                Violation::new("/metadata/annotations/n", "expected a string, found integer `1`"),
                 Violation::new("/metadata/label", "unknown field `label`"),
                 Violation::new("/specc", "unknown field `specc`"),
             ]
