@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use paved_spec::SchemaKind;
 
 /// paved: a few lines of app YAML in, everything a regulated platform needs out.
 #[derive(Debug, Parser)]
@@ -326,4 +327,15 @@ pub enum SchemaFile {
     App,
     Platform,
     Team,
+}
+
+impl SchemaFile {
+    /// The schema of this file, as paved-spec names it.
+    pub fn kind(self) -> SchemaKind {
+        match self {
+            SchemaFile::App => SchemaKind::App,
+            SchemaFile::Platform => SchemaKind::Platform,
+            SchemaFile::Team => SchemaKind::Team,
+        }
+    }
 }
