@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use paved_spec::SchemaKind;
 
 /// paved: a few lines of app YAML in, everything a regulated platform needs out.
 #[derive(Debug, Parser)]
@@ -68,6 +69,8 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Explain a field of the app file (or the platform file).
     Explain(ExplainArgs),
+    /// Print a script that completes paved's commands and options in a shell.
+    Completions(CompletionsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -321,9 +324,41 @@ pub struct ExplainArgs {
     pub file: SchemaFile,
 }
 
+#[derive(Debug, Args)]
+#[command(after_help = "Load it in the shell's start-up file, for example:\n  \
+    bash:       source <(paved completions bash)          (in ~/.bashrc)\n  \
+    zsh:        source <(paved completions zsh)           (in ~/.zshrc, after compinit)\n  \
+    fish:       paved completions fish > ~/.config/fish/completions/paved.fish\n  \
+    powershell: paved completions powershell | Out-String | Invoke-Expression   (in $PROFILE)")]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// The shells paved writes completion scripts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SchemaFile {
     App,
     Platform,
     Team,
+}
+
+impl SchemaFile {
+    /// The schema of this file, as paved-spec names it.
+    pub fn kind(self) -> SchemaKind {
+        match self {
+            SchemaFile::App => SchemaKind::App,
+            SchemaFile::Platform => SchemaKind::Platform,
+            SchemaFile::Team => SchemaKind::Team,
+        }
+    }
 }

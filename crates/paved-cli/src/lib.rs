@@ -28,7 +28,9 @@ macro_rules! outln {
 mod cli;
 mod commands;
 mod inputs;
+mod renders;
 mod report;
+mod target;
 mod write;
 
 use std::process::ExitCode;

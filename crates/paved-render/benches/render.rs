@@ -11,7 +11,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use paved_blueprint::Catalog;
-use paved_render::{Directory, Engine, ImageOverride, Input};
+use paved_render::{Charts, Directory, Engine, ImageOverride, Input, Rendered};
 use paved_spec::platform::{DEFAULT_PLATFORM, Platform};
 use paved_spec::{SourceFile, ValidApp};
 
@@ -74,8 +74,8 @@ impl Fixture {
             .unwrap_or_else(|problems| panic!("{name} is not valid: {problems:?}"))
     }
 
-    /// Render `app` in `env` (every output: objects, policies, chart, Applications).
-    fn render_all(&self, app: &ValidApp, env: &str, directory: &Directory) -> paved_render::Outputs {
+    /// Render `app` in `env`: objects, policies, Applications, and the chart unless skipped.
+    fn render(&self, app: &ValidApp, env: &str, directory: &Directory, charts: Charts) -> Rendered {
         let environment = self.platform.environment(env).expect("a known environment");
         let effective = &app.environments.iter().find(|(name, _)| name == env).expect("merged for every env").1;
         let input = Input {
@@ -86,7 +86,7 @@ impl Fixture {
             image: &ImageOverride::default(),
             directory,
         };
-        self.engine.render_all(&input).expect("renders")
+        self.engine.render(&input, charts).expect("renders")
     }
 }
 
@@ -106,32 +106,24 @@ fn benches(c: &mut Criterion) {
     c.bench_function("validate_app/api", |b| b.iter(|| fixture.app("payments-api/app.yaml", black_box(API_APP))));
 
     // The first render compiles the blueprint's templates; the benches measure renders after it.
-    fixture.render_all(&api, "prod", &api_directory);
-    c.bench_function("render_all/api/prod", |b| b.iter(|| fixture.render_all(black_box(&api), "prod", &api_directory)));
-    // The plain objects only (no chart pass, no Applications): what the chart costs on top.
+    fixture.render(&api, "prod", &api_directory, Charts::Build);
     c.bench_function("render/api/prod", |b| {
-        let environment = fixture.platform.environment("prod").expect("prod");
-        let effective = &api.environments.iter().find(|(name, _)| name == "prod").expect("prod").1;
-        let input = Input {
-            app: effective,
-            environment,
-            platform: &fixture.platform,
-            blueprint: fixture.catalog.get(&api.blueprint_id).expect("resolved"),
-            image: &ImageOverride::default(),
-            directory: &api_directory,
-        };
-        b.iter(|| fixture.engine.render(black_box(&input)).expect("renders"))
+        b.iter(|| fixture.render(black_box(&api), "prod", &api_directory, Charts::Build))
     });
-    c.bench_function("render_all/api-test-case-full/every-env", |b| {
+    // Without the chart pass: what the chart costs on top.
+    c.bench_function("render/api/prod/skip-chart", |b| {
+        b.iter(|| fixture.render(black_box(&api), "prod", &api_directory, Charts::Skip))
+    });
+    c.bench_function("render/api-test-case-full/every-env", |b| {
         b.iter(|| {
             for env in &envs {
-                black_box(fixture.render_all(black_box(&case), env, &case_directory));
+                black_box(fixture.render(black_box(&case), env, &case_directory, Charts::Build));
             }
         })
     });
 
-    let outputs = fixture.render_all(&api, "prod", &api_directory);
-    let deployment = outputs.objects.iter().find(|o| o.kind() == "Deployment").expect("an api renders a Deployment");
+    let rendered = fixture.render(&api, "prod", &api_directory, Charts::Skip);
+    let deployment = rendered.objects.iter().find(|o| o.kind() == "Deployment").expect("an api renders a Deployment");
     c.bench_function("emit/deployment", |b| b.iter(|| paved_yaml::emit(black_box(&deployment.value))));
 }
 

@@ -12,23 +12,8 @@ use serde_json::{Value, json};
 
 use crate::context::Context;
 use crate::normalise::Object;
+use crate::output::paths::{EnvFolder, PROMOTED};
 use paved_spec::platform::{Environment, Platform};
-
-/// The file, beside an environment's `chart/`, where the pipeline records the
-/// image it promoted (`image.tag`, `image.digest`). It belongs to the pipeline:
-/// paved never writes it, and keeps it when it replaces the tree.
-pub const PROMOTED: &str = "promoted.yaml";
-
-/// The folder of an app's chart in one environment, inside the rendered tree.
-pub fn chart_folder(team: &str, app: &str, environment: &str) -> String {
-    format!("{team}/{app}/{environment}/chart")
-}
-
-/// The folder of an app's network policies in one environment, inside the
-/// rendered tree: plain manifests, one file per policy.
-pub fn policies_folder(team: &str, app: &str, environment: &str) -> String {
-    format!("{team}/{app}/{environment}/policies")
-}
 
 /// `folder` inside the GitOps repository.
 fn repository_path(platform: &Platform, folder: String) -> String {
@@ -68,7 +53,8 @@ pub(crate) fn application(
     objects: &[Object],
 ) -> Object {
     let gitops = &platform.gitops;
-    let path = repository_path(platform, chart_folder(&context.app.team, &context.app.name, &environment.name));
+    let folder = EnvFolder { team: &context.app.team, app: &context.app.name, environment: &environment.name };
+    let path = repository_path(platform, folder.chart());
     let ignore: Vec<Value> = objects
         .iter()
         .filter(|o| o.kind() == "HorizontalPodAutoscaler")
@@ -118,7 +104,7 @@ pub(crate) fn application(
 pub(crate) fn policies_application(context: &Context, environment: &Environment, platform: &Platform) -> Object {
     let gitops = &platform.gitops;
     let (team, app) = (&context.app.team, &context.app.name);
-    let path = repository_path(platform, policies_folder(team, app, &environment.name));
+    let path = repository_path(platform, EnvFolder { team, app, environment: &environment.name }.policies());
     Object {
         value: json!({
             "apiVersion": "argoproj.io/v1alpha1",

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 use similar::TextDiff;
 
-use crate::output::Rendered;
+use crate::engine::Rendered;
 
 /// Where an object sits: app, environment, kind, namespace, name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -36,13 +36,36 @@ pub struct ObjectChange {
     /// Which object.
     #[serde(flatten)]
     pub key: ObjectKey,
-    /// `added`, `removed` or `changed`.
-    pub change: &'static str,
+    /// Added, removed or changed.
+    pub change: Change,
     /// For a changed object: each changed field.
     pub fields: Vec<FieldChange>,
     /// The unified diff of the object's YAML (for `added` and `removed`, the whole object).
     #[serde(skip)]
     pub hunks: String,
+}
+
+/// What happened to an object. In JSON: `"added"`, `"removed"`, `"changed"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// Only in the render after.
+    Added,
+    /// Only in the render before.
+    Removed,
+    /// In both, with different contents.
+    Changed,
+}
+
+impl Change {
+    /// Its mark in text and Markdown: `+`, `-` or `~`.
+    fn sign(self) -> char {
+        match self {
+            Change::Added => '+',
+            Change::Removed => '-',
+            Change::Changed => '~',
+        }
+    }
 }
 
 /// One changed field.
@@ -94,9 +117,9 @@ pub fn diff(before: &[Rendered], after: &[Rendered]) -> Vec<ObjectChange> {
         let (a, b) = (old.get(key).copied(), new.get(key).copied());
         let change = match (a, b) {
             (Some(a), Some(b)) if a == b => continue,
-            (Some(_), Some(_)) => "changed",
-            (None, Some(_)) => "added",
-            (Some(_), None) => "removed",
+            (Some(_), Some(_)) => Change::Changed,
+            (None, Some(_)) => Change::Added,
+            (Some(_), None) => Change::Removed,
             (None, None) => continue,
         };
         let mut fields = Vec::new();
@@ -145,14 +168,6 @@ fn short(value: &Value) -> String {
     }
 }
 
-fn sign(change: &str) -> char {
-    match change {
-        "added" => '+',
-        "removed" => '-',
-        _ => '~',
-    }
-}
-
 /// The annotation naming the blueprint version: it changes on every object
 /// when an app moves to another version, which says nothing a reviewer needs
 /// object by object.
@@ -162,7 +177,7 @@ impl ObjectChange {
     /// Whether the only change is the annotation naming the blueprint
     /// version, which every object gets when an app changes version.
     pub fn only_blueprint_annotation(&self) -> bool {
-        self.change == "changed" && self.fields.iter().all(|f| f.path == BLUEPRINT_ANNOTATION)
+        self.change == Change::Changed && self.fields.iter().all(|f| f.path == BLUEPRINT_ANNOTATION)
     }
 }
 
@@ -185,7 +200,7 @@ pub fn text(changes: &[ObjectChange]) -> String {
             out.push_str(&format!("{} ({})\n", group.0, group.1));
             current = group;
         }
-        out.push_str(&format!("  {} {} {}/{}\n", sign(c.change), c.key.kind, c.key.namespace, c.key.name));
+        out.push_str(&format!("  {} {} {}/{}\n", c.change.sign(), c.key.kind, c.key.namespace, c.key.name));
         for f in &c.fields {
             out.push_str(&format!("      {}: {} → {}\n", f.path, short(&f.before), short(&f.after)));
         }
@@ -205,7 +220,7 @@ fn summary(changes: &[ObjectChange]) -> String {
     if changes.is_empty() {
         return "no differences".to_owned();
     }
-    let count = |kind: &str| changes.iter().filter(|c| c.change == kind).count();
+    let count = |change: Change| changes.iter().filter(|c| c.change == change).count();
     let mut groups: Vec<(&str, &str)> =
         changes.iter().map(|c| (c.key.app.as_str(), c.key.environment.as_str())).collect();
     groups.dedup();
@@ -213,7 +228,12 @@ fn summary(changes: &[ObjectChange]) -> String {
         1 => "1 app environment".to_owned(),
         n => format!("{n} app environments"),
     };
-    format!("{} changed, {} added, {} removed objects in {places}", count("changed"), count("added"), count("removed"))
+    format!(
+        "{} changed, {} added, {} removed objects in {places}",
+        count(Change::Changed),
+        count(Change::Added),
+        count(Change::Removed)
+    )
 }
 
 /// For a pull-request comment: a summary table, then each object's diff in a
@@ -235,9 +255,9 @@ pub fn markdown(changes: &[ObjectChange]) -> String {
         }
         if let Some((_, row)) = rows.last_mut() {
             row[match c.change {
-                "added" => 0,
-                "removed" => 1,
-                _ => 2,
+                Change::Added => 0,
+                Change::Removed => 1,
+                Change::Changed => 2,
             }] += 1;
         }
     }
@@ -250,7 +270,7 @@ pub fn markdown(changes: &[ObjectChange]) -> String {
     for c in changes.iter().filter(|c| !c.only_blueprint_annotation()) {
         out.push_str(&format!(
             "\n<details><summary>{} <code>{}</code> ({}): {} <code>{}</code></summary>\n\n",
-            sign(c.change),
+            c.change.sign(),
             c.key.app,
             c.key.environment,
             c.key.kind,
@@ -276,4 +296,18 @@ pub fn json(changes: &[ObjectChange]) -> String {
     let mut text = serde_json::to_string_pretty(changes).unwrap_or_default();
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_is_written_as_a_word_in_json() {
+        let words: Vec<String> = [Change::Added, Change::Removed, Change::Changed]
+            .iter()
+            .map(|c| serde_json::to_string(c).unwrap_or_default())
+            .collect();
+        assert_eq!(words, [r#""added""#, r#""removed""#, r#""changed""#]);
+    }
 }

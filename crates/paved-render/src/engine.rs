@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use minijinja::value::ViaDeserialize;
-use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+use minijinja::{Environment, Value};
 use paved_blueprint::{Blueprint, Catalog};
 use paved_spec::app::AppFile;
 use paved_spec::platform::{Environment as PlatformEnv, Platform};
@@ -52,18 +52,44 @@ pub struct Input<'a> {
     pub directory: &'a Directory,
 }
 
-/// Everything one app renders in one environment.
-#[derive(Debug, Clone)]
-pub struct Outputs {
+/// Whether a render builds the Helm chart. Only the file tree holds charts:
+/// commands that print, compare or check objects skip building them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charts {
+    /// Build the chart.
+    Build,
+    /// Leave it out (`Rendered::chart` is `None`).
+    Skip,
+}
+
+/// Everything one app renders in one environment: what every output (the
+/// stream, the file tree, diffs, validation) is made from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// The owning team.
+    pub team: String,
+    /// The app's name.
+    pub app: String,
+    /// The environment's name.
+    pub environment: String,
     /// The Kubernetes objects, sorted (the plain manifests): the chart's
     /// objects and the network policies.
     pub objects: Vec<Object>,
     /// The Helm chart whose `helm template` yields `objects` without the
-    /// network policies: the platform deploys those, through their own
-    /// Application, in a project the team cannot use (see `argocd`).
-    pub chart: ChartFiles,
+    /// network policies (the platform deploys those, through their own
+    /// Application, in a project the team cannot use; see `argocd`); `None`
+    /// when the render skipped it ([`Charts::Skip`]).
+    pub chart: Option<ChartFiles>,
     /// The Argo CD Applications: the chart's, then the policies'.
     pub applications: Vec<Object>,
+}
+
+impl Rendered {
+    /// Every object this app renders in this environment: its objects, then
+    /// its Applications.
+    pub fn all_objects(&self) -> impl Iterator<Item = &Object> {
+        self.objects.iter().chain(&self.applications)
+    }
 }
 
 /// The compiled templates of one blueprint version: its environment and the
@@ -100,42 +126,35 @@ impl Engine {
         crate::pipeline::render(&self.pipelines, blueprint, &context)
     }
 
-    /// Render one app in one environment to normalised objects, sorted.
-    pub fn render(&self, input: &Input<'_>) -> Result<Vec<Object>, RenderError> {
-        let context = Context::new(input.app, input.environment, input.platform, input.blueprint, input.image);
-        let policies = policies(input.app, &context, input.environment, input.platform, input.directory);
-        Ok(plain(&self.marked(input, &context)?, policies))
-    }
-
-    /// Render one app in one environment to its objects and its Helm chart.
+    /// Render one app in one environment: its objects, its Helm chart (unless
+    /// `charts` is [`Charts::Skip`]) and its Argo CD Applications.
     ///
     /// The templates render once, with markers where `value()` was called;
     /// the chart is built from the markers, and the plain objects are the
     /// same objects with each marker replaced by its value.
-    pub fn render_all(&self, input: &Input<'_>) -> Result<Outputs, RenderError> {
-        self.render_outputs(input, true)
-    }
-
-    /// [`Engine::render_all`], with the chart left empty unless `with_chart`:
-    /// commands that only compare or check objects skip building it.
-    pub fn render_outputs(&self, input: &Input<'_>, with_chart: bool) -> Result<Outputs, RenderError> {
+    pub fn render(&self, input: &Input<'_>, charts: Charts) -> Result<Rendered, RenderError> {
         let context = Context::new(input.app, input.environment, input.platform, input.blueprint, input.image);
         let policies = policies(input.app, &context, input.environment, input.platform, input.directory);
         let marked = self.marked(input, &context)?;
         let objects = plain(&marked, policies);
-        let chart = match with_chart {
-            true => chart(&marked, &context, input.blueprint).map_err(|message| RenderError::Template {
-                blueprint: input.blueprint.id.clone(),
-                template: "(chart)".into(),
-                message,
-            })?,
-            false => ChartFiles::new(),
+        let chart = match charts {
+            Charts::Build => Some(chart(&marked, &context, input.blueprint).map_err(|message| {
+                RenderError::Template { blueprint: input.blueprint.id.clone(), template: "(chart)".into(), message }
+            })?),
+            Charts::Skip => None,
         };
         let applications = vec![
             application(&context, input.environment, input.platform, &objects),
             policies_application(&context, input.environment, input.platform),
         ];
-        Ok(Outputs { objects, chart, applications })
+        Ok(Rendered {
+            team: input.app.team.clone(),
+            app: input.app.name.clone(),
+            environment: input.environment.name.clone(),
+            objects,
+            chart,
+            applications,
+        })
     }
 
     /// The blueprint's objects with a marker for each `value()`, sorted.
@@ -196,18 +215,10 @@ fn describe(error: &minijinja::Error) -> String {
     message
 }
 
-/// One environment per blueprint version: strict undefined (a typo is an
-/// error, never an empty field), every interpolated value written as JSON
-/// (which YAML reads as the same scalar, so no value can add structure), and
-/// no `safe` filter (which would switch that off).
+/// One environment per blueprint version, with paved's safe settings
+/// (`jinja.rs`) and paved's two additions: `value()` and `merge`.
 fn compile(blueprint: &Blueprint) -> Result<Compiled, String> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
-    env.set_auto_escape_callback(|_| AutoEscape::Json);
-    env.remove_filter("safe");
-    env.set_recursion_limit(32);
+    let mut env = crate::jinja::environment(None);
     // Marks a value that may change at deploy time without a new render (a
     // Helm value): a marker holding the name and the value. The chart turns
     // it into a `.Values` reference (see `chart.rs`), the plain objects into

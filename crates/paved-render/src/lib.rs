@@ -19,6 +19,7 @@ pub mod context;
 pub mod diff;
 mod engine;
 pub mod graph;
+mod jinja;
 pub mod landing;
 mod netpol;
 mod normalise;
@@ -26,6 +27,6 @@ pub mod output;
 pub mod pipeline;
 
 pub use context::ImageOverride;
-pub use engine::{Engine, Input, Outputs, RenderError};
+pub use engine::{Charts, Engine, Input, RenderError, Rendered};
 pub use netpol::Directory;
 pub use normalise::Object;

@@ -5,12 +5,15 @@
 //! in paved's pipeline syntax: `<< value >>`, `<% block %>`, `<# comment #>`.
 //! Azure DevOps has its own `${{ }}`, `$( )` and `$[ ]`; with these delimiters
 //! neither ever reads the other's. Values are JSON-escaped like everywhere
-//! else, and the output goes through the one normaliser.
+//! else (the same environment settings, `jinja.rs`). The output is not
+//! Kubernetes objects, so it skips the objects' normaliser: it is parsed with
+//! paved-yaml and written again by the one emitter (sorted keys, quoting),
+//! under a header saying it is generated.
 
 use std::collections::BTreeMap;
 
+use minijinja::Environment;
 use minijinja::syntax::SyntaxConfig;
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use paved_blueprint::{Blueprint, Catalog};
 use paved_spec::app::{AppFile, BuildKind};
 use paved_spec::platform::Platform;
@@ -107,26 +110,26 @@ pub(crate) struct Pipelines {
     broken: BTreeMap<String, String>,
 }
 
-/// The environment pipeline templates are rendered in.
+/// The environment pipeline templates are rendered in: paved's safe
+/// settings, in the pipeline delimiters.
 pub(crate) fn environment(catalog: &Catalog) -> Pipelines {
-    let mut env = Environment::new();
-    if let Ok(syntax) = SyntaxConfig::builder()
+    let syntax = SyntaxConfig::builder()
         .block_delimiters("<%", "%>")
         .variable_delimiters("<<", ">>")
         .comment_delimiters("<#", "#>")
-        .build()
-    {
-        env.set_syntax(syntax);
-    }
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
-    env.set_auto_escape_callback(|_| AutoEscape::Json);
-    env.remove_filter("safe");
+        .build();
+    let (mut env, syntax_error) = match syntax {
+        Ok(syntax) => (crate::jinja::environment(Some(syntax)), None),
+        // Not reachable with these delimiters; should it ever be, every
+        // pipeline fails to render instead of rendering in `{{ }}`.
+        Err(e) => (crate::jinja::environment(None), Some(format!("pipeline delimiters: {e}"))),
+    };
     let mut broken = BTreeMap::new();
     for blueprint in catalog.iter() {
         if let Some(source) = &blueprint.pipeline {
-            if let Err(e) = env.add_template_owned(blueprint.id.clone(), source.clone()) {
+            if let Some(message) = &syntax_error {
+                broken.insert(blueprint.id.clone(), message.clone());
+            } else if let Err(e) = env.add_template_owned(blueprint.id.clone(), source.clone()) {
                 broken.insert(blueprint.id.clone(), e.to_string());
             }
         }

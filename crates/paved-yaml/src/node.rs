@@ -95,9 +95,6 @@ impl Node {
         Some(node)
     }
 
-    /// The best span for a problem at `path`: the node itself when it exists, else
-    /// the deepest ancestor that does. Points at the key when `key_of_last` is set
-    /// and the last segment is a present key (for "unknown field" problems).
     /// Visit every node, parents first, with its path from `self`; a value of
     /// a mapping entry comes with the entry's key span.
     pub fn walk(&self, visit: &mut Visit<'_>) {
@@ -124,6 +121,9 @@ impl Node {
         go(self, None, &mut Vec::new(), visit);
     }
 
+    /// The best span for a problem at `path`: the node itself when it exists, else
+    /// the deepest ancestor that does. Points at the key when `key_of_last` is set
+    /// and the last segment is a present key (for "unknown field" problems).
     pub fn span_at(&self, path: &[Segment], key_of_last: bool) -> Span {
         let mut node = self;
         for (i, segment) in path.iter().enumerate() {

@@ -1,18 +1,24 @@
-//! `paved blueprint list | show | verify`: the catalog as the platform team sees it.
+//! `paved blueprint …`: the catalog as the platform team sees it and changes it.
+//!
+//! Reading: `list` (every version with its status and digest), `show` (one
+//! version's fields and changelog), `verify` (no published folder changed),
+//! `render` (a version's own test cases) and `diff` (what moving between two
+//! versions does to rendered output). Changing the catalog folder (never the
+//! embedded catalog): `new` (copy a version to start the next), `publish`
+//! (check a version, then record its digest in `index.yaml`), `deprecate` and
+//! `yank`.
 
 use std::path::{Path, PathBuf};
 
 use paved_blueprint::index::{Index, Publication};
 use paved_blueprint::{Blueprint, Catalog};
-use paved_render::ImageOverride;
-use paved_render::diff;
-use paved_render::output::Rendered;
-use paved_spec::{SourceFile, ValidApp};
+use paved_render::{Charts, diff};
+use paved_spec::ValidApp;
 use paved_validate::SchemaSet;
 
 use crate::cli::{BlueprintCommand, DiffFormat, Format, Global};
-use crate::commands::render::{Charts, chosen_environments, render_all};
 use crate::inputs::{self, Setup};
+use crate::renders::{pipelines, render_with};
 use crate::{Failure, Outcome, write};
 
 pub fn run(global: &Global, command: BlueprintCommand) -> Outcome {
@@ -63,7 +69,7 @@ pub fn run(global: &Global, command: BlueprintCommand) -> Outcome {
         BlueprintCommand::Yank { blueprint } => mark(&setup, &folder, &blueprint, |p| p.yanked = true),
         BlueprintCommand::Render { blueprint, case, out } => {
             let b = find(&setup.catalog, &blueprint)?;
-            let mut apps = test_case_apps(&setup, b)?;
+            let mut apps = setup.test_case_apps(b)?;
             if let Some(case) = &case {
                 apps.retain(|a| a.file.name.ends_with(&format!("/tests/{case}/app.yaml")));
                 if apps.is_empty() {
@@ -80,7 +86,7 @@ pub fn run(global: &Global, command: BlueprintCommand) -> Outcome {
             let rendered = render_with(&setup, &apps, b, Charts::Build)?;
             match out {
                 Some(dir) => {
-                    let pipelines = crate::commands::render::pipelines(&setup, &apps)?;
+                    let pipelines = pipelines(&setup, &apps)?;
                     write::tree(&dir, paved_render::output::tree(&rendered, &pipelines), &[])
                 }
                 None => {
@@ -92,7 +98,7 @@ pub fn run(global: &Global, command: BlueprintCommand) -> Outcome {
         BlueprintCommand::Diff { from, to, apps, format, exit_code } => {
             let (a, b) = (find(&setup.catalog, &from)?, find(&setup.catalog, &to)?);
             let apps = match apps.is_empty() {
-                true => test_case_apps(&setup, a)?,
+                true => setup.test_case_apps(a)?,
                 false => {
                     let all = setup
                         .validate_apps(inputs::read_all(&inputs::discover(&apps)?, Format::Human)?, Format::Human)?;
@@ -185,44 +191,6 @@ fn find<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a Blueprint, Failure> {
     })
 }
 
-/// A blueprint version's own test cases, validated against that version.
-pub(crate) fn test_case_apps(setup: &Setup, blueprint: &Blueprint) -> Result<Vec<ValidApp>, Failure> {
-    let mut apps = Vec::new();
-    let mut problems = Vec::new();
-    for case in &blueprint.tests {
-        let file = SourceFile { name: format!("blueprints/{}", case.path), text: case.text.clone() };
-        let resolve = |_: &paved_spec::syntax::BlueprintRef, _: &str| Ok(Catalog::rules_of(blueprint));
-        match paved_spec::validate_app(file, &setup.platform, &resolve) {
-            Ok(app) => apps.push(app),
-            Err(d) => problems.extend(d),
-        }
-    }
-    if !problems.is_empty() {
-        crate::report::print(&problems, Format::Human);
-        return Err(Failure::Findings);
-    }
-    Ok(apps)
-}
-
-/// Render `apps` with `blueprint`, whatever their pins say.
-pub(crate) fn render_with(
-    setup: &Setup,
-    apps: &[ValidApp],
-    blueprint: &Blueprint,
-    charts: Charts,
-) -> Result<Vec<Rendered>, Failure> {
-    let forced: Vec<ValidApp> = apps
-        .iter()
-        .cloned()
-        .map(|mut a| {
-            a.blueprint_id = blueprint.id.clone();
-            a
-        })
-        .collect();
-    let envs = chosen_environments(&setup.platform, &[])?;
-    render_all(setup, &forced, &envs, &ImageOverride::default(), charts)
-}
-
 fn new_version(setup: &Setup, folder: &Path, name: &str, from: &str, version: &str) -> Outcome {
     let source = find(&setup.catalog, &format!("{name}@{from}"))?;
     let new: semver::Version =
@@ -304,7 +272,7 @@ fn publish(setup: &Setup, folder: &Path, id: &str) -> Outcome {
     }
     let schemas =
         SchemaSet::for_version(&setup.platform.kubernetes_version).map_err(|e| Failure::Error(e.to_string()))?;
-    let apps = test_case_apps(setup, blueprint)?;
+    let apps = setup.test_case_apps(blueprint)?;
     for r in render_with(setup, &apps, blueprint, Charts::Skip)? {
         for object in r.all_objects() {
             for v in schemas.validate(&object.value).into_iter().chain(paved_validate::baseline(&object.value)) {
@@ -373,7 +341,7 @@ fn publish(setup: &Setup, folder: &Path, id: &str) -> Outcome {
                     refusals.push(format!("a minor version only adds optional fields; it requires {required:?}"));
                 }
             }
-            let earlier = test_case_apps(setup, previous)?;
+            let earlier = setup.test_case_apps(previous)?;
             let changes = diff::diff(
                 &render_with(setup, &earlier, previous, Charts::Skip)?,
                 &render_with(setup, &earlier, blueprint, Charts::Skip)?,

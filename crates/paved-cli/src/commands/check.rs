@@ -11,13 +11,14 @@ use std::path::Path;
 
 use similar::TextDiff;
 
+use paved_render::output::{self, TREE_MARKER, paths};
+use paved_render::{Charts, ImageOverride};
+
 use crate::cli::{CheckArgs, Global};
-use crate::commands::render::{Charts, chosen_environments, pipelines, render_all};
 use crate::inputs::{self, Setup};
+use crate::renders::{Renders, pipelines};
+use crate::target::chosen_environments;
 use crate::{Failure, Outcome};
-use paved_render::ImageOverride;
-use paved_render::argocd::PROMOTED;
-use paved_render::output::{self, TREE_MARKER};
 
 pub fn run(global: &Global, args: CheckArgs) -> Outcome {
     let setup = Setup::load(global, args.report.format)?;
@@ -38,7 +39,7 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
     // The rendered tree.
     if let Some(out) = &args.out {
         let envs = chosen_environments(&setup.platform, &[])?;
-        let rendered = render_all(&setup, &apps, &envs, &ImageOverride::default(), Charts::Build)?;
+        let rendered = Renders::new(&setup, &apps, &envs, &ImageOverride::default(), Charts::Build).all()?;
         let expected = output::tree(&rendered, &per_app);
         let committed = read_tree(out)?;
         let names: std::collections::BTreeSet<&String> = expected.keys().chain(committed.keys()).collect();
@@ -105,9 +106,7 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, Failure> {
             dir.display()
         )));
     }
-    // The pipeline's promotions (`<team>/<app>/<env>/promoted.yaml`, and only
-    // there) are not paved's to check; a `promoted.yaml` anywhere else, such as
-    // in `policies/` or a chart's `templates/`, would be deployed, so it is reported.
-    let not_promoted = |path: &str| !(path.split('/').count() == 4 && path.ends_with(&format!("/{PROMOTED}")));
-    crate::write::files_under(dir, &not_promoted)
+    // The pipeline's promotions are not paved's to check; a `promoted.yaml`
+    // anywhere else would be deployed, so it is reported.
+    crate::write::files_under(dir, &|path| !paths::is_promoted(path))
 }

@@ -5,14 +5,15 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use paved_render::ImageOverride;
 use paved_render::diff::{self, ObjectChange};
+use paved_render::{Charts, ImageOverride};
 use paved_spec::SourceFile;
 use paved_spec::platform::DEFAULT_PLATFORM;
 
 use crate::cli::{DiffArgs, DiffFormat, Format, Global};
-use crate::commands::render::{Charts, chosen_environments, render_all};
 use crate::inputs::{self, Setup};
+use crate::renders::Renders;
+use crate::target::chosen_environments;
 use crate::{Failure, Outcome};
 
 pub fn run(global: &Global, args: DiffArgs) -> Outcome {
@@ -21,7 +22,7 @@ pub fn run(global: &Global, args: DiffArgs) -> Outcome {
 
     // Now: the working tree.
     let apps = setup.validate_apps(inputs::read_all(&inputs::discover(&args.paths)?, Format::Human)?, Format::Human)?;
-    let after = render_all(&setup, &apps, &envs, &ImageOverride::default(), Charts::Skip)?;
+    let after = Renders::new(&setup, &apps, &envs, &ImageOverride::default(), Charts::Skip).all()?;
 
     // Then: the same paths at the base revision.
     let git = Git { rev: args.base.clone() };
@@ -41,7 +42,7 @@ pub fn run(global: &Global, args: DiffArgs) -> Outcome {
     let base_apps = base_setup.validate_apps(base_files, Format::Human)?;
     let base_envs: Vec<String> =
         envs.iter().filter(|e| base_setup.platform.environment(e).is_some()).cloned().collect();
-    let before = render_all(&base_setup, &base_apps, &base_envs, &ImageOverride::default(), Charts::Skip)?;
+    let before = Renders::new(&base_setup, &base_apps, &base_envs, &ImageOverride::default(), Charts::Skip).all()?;
 
     let changes: Vec<ObjectChange> = diff::diff(&before, &after);
     let text = match args.format {

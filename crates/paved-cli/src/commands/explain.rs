@@ -1,11 +1,10 @@
 //! `paved explain FIELD`: a field's description, type and default.
 
 use crate::cli::ExplainArgs;
-use crate::commands::schema::kind;
 use crate::{Failure, Outcome};
 
 pub fn run(args: ExplainArgs) -> Outcome {
-    let doc = paved_spec::explain(kind(args.file), &args.field).map_err(|known| {
+    let doc = paved_spec::explain(args.file.kind(), &args.field).map_err(|known| {
         let hint = match paved_spec::syntax::did_you_mean(
             args.field.rsplit('.').next().unwrap_or_default(),
             known.iter().map(String::as_str),

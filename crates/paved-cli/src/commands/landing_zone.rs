@@ -4,9 +4,9 @@
 use paved_render::landing::{ContainerDefaults, landing_zone};
 use paved_render::output;
 
-use super::render::{chosen_environments, print_stream, stdout_only};
 use crate::cli::{Global, LandingZoneArgs};
 use crate::inputs::{self, Setup};
+use crate::target::{chosen_environments, print_stream, stdout_only};
 use crate::{Failure, Outcome, write};
 
 pub fn run(global: &Global, args: LandingZoneArgs) -> Outcome {

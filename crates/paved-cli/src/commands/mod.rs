@@ -2,6 +2,7 @@
 
 mod blueprint;
 mod check;
+mod completions;
 mod diff;
 mod explain;
 mod graph;
@@ -28,5 +29,6 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Blueprint(command) => blueprint::run(&cli.global, command),
         Command::Schema(args) => schema::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Completions(args) => completions::run(args),
     }
 }

@@ -1,7 +1,11 @@
 //! `paved new NAME --team T --blueprint B`: write a valid starting `app.yaml`.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use serde_json::{Map, Value, json};
+
+use paved_render::output::paths::PIPELINE;
 use paved_spec::SourceFile;
 use paved_spec::syntax::{self, BlueprintRef};
 
@@ -20,7 +24,7 @@ pub fn run(global: &Global, args: NewArgs) -> Outcome {
         .map_err(|p| problem("--blueprint", p))?;
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from(&args.name));
     let path = dir.join("app.yaml");
-    let pipeline_path = dir.join("azure-pipelines.yml");
+    let pipeline_path = dir.join(PIPELINE);
     for existing in [&path, &pipeline_path] {
         if existing.exists() {
             return Err(Failure::Error(format!(
@@ -31,24 +35,7 @@ pub fn run(global: &Global, args: NewArgs) -> Outcome {
     }
     let registry = setup.platform.registries.first().cloned().unwrap_or_default();
     let schema = schema_reference(&dir, setup.platform.app_schema_url.as_deref());
-    let mut text = String::new();
-    if let Some(schema) = schema {
-        text.push_str(&format!("# yaml-language-server: $schema={schema}\n"));
-    }
-    text.push_str(&format!(
-        "name: {}\nteam: {}\nblueprint: {pin}\nimage: {registry}/{}/{}\n",
-        args.name, args.team, args.team, args.name
-    ));
-    let required = &blueprint.meta.fields.required;
-    if required.contains("port") {
-        text.push_str("port: 8080\n");
-    }
-    if required.contains("schedule") {
-        text.push_str("schedule: \"0 3 * * *\"   # every day at 03:00\n");
-    }
-    if required.contains("storage") {
-        text.push_str("storage:\n  size: 10Gi\n");
-    }
+    let text = app_file(&args, &pin, &registry, schema.as_deref(), &blueprint.meta.fields.required);
     // What we write must pass our own checks.
     let file = SourceFile { name: path.to_string_lossy().into_owned(), text: text.clone() };
     let resolve = |r: &BlueprintRef, _: &str| setup.catalog.rules(r);
@@ -71,6 +58,40 @@ pub fn run(global: &Global, args: NewArgs) -> Outcome {
         eprintln!("wrote {}", pipeline_path.display());
     }
     Ok(())
+}
+
+/// The starting app file: the schema modeline (editors complete and check
+/// the file against it), then the fields in the order people read them, each
+/// written by the emitter (so every value is quoted as YAML needs), and what
+/// the blueprint requires besides, with example values.
+fn app_file(args: &NewArgs, pin: &str, registry: &str, schema: Option<&str>, required: &BTreeSet<String>) -> String {
+    let mut text = String::new();
+    if let Some(schema) = schema {
+        text.push_str(&format!("# yaml-language-server: $schema={schema}\n"));
+    }
+    let mut fields = vec![
+        ("name", json!(args.name)),
+        ("team", json!(args.team)),
+        ("blueprint", json!(pin)),
+        ("image", json!(format!("{registry}/{}/{}", args.team, args.name))),
+    ];
+    if required.contains("port") {
+        fields.push(("port", json!(8080)));
+    }
+    if required.contains("schedule") {
+        fields.push(("schedule", json!("0 3 * * *")));
+    }
+    if required.contains("storage") {
+        fields.push(("storage", json!({ "size": "10Gi" })));
+    }
+    for (field, value) in fields {
+        if field == "schedule" {
+            text.push_str("# An example: every day at 03:00 (minute hour day-of-month month day-of-week)\n");
+        }
+        // One field at a time: the emitter sorts a mapping's keys.
+        paved_yaml::emit_to(&Value::Object(Map::from_iter([(field.to_owned(), value)])), &mut text);
+    }
+    text
 }
 
 /// Write a file that must not exist yet.
@@ -131,4 +152,24 @@ fn schema_reference(dir: &Path, url: Option<&str>) -> Option<String> {
         ups.push_str("../");
     }
     url.map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_app_file_keeps_its_field_order_and_explains_the_schedule() {
+        let args = NewArgs { name: "nightly".into(), team: "payments".into(), blueprint: "cronjob".into(), dir: None };
+        let required = BTreeSet::from(["schedule".to_owned()]);
+        let text = app_file(&args, "cronjob@1", "acr.bank.internal", Some("schemas/app.schema.json"), &required);
+        let fields: Vec<&str> = text.lines().filter_map(|l| l.split_once(':').map(|(k, _)| k)).collect();
+        assert_eq!(
+            fields,
+            ["# yaml-language-server", "name", "team", "blueprint", "image", "# An example", "schedule"],
+            "{text}"
+        );
+        assert!(text.starts_with("# yaml-language-server: $schema=schemas/app.schema.json\n"), "{text}");
+        assert!(text.contains("\n# An example: every day at 03:00"), "{text}");
+    }
 }

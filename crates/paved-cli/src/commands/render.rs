@@ -1,19 +1,14 @@
 //! `paved render`: apps to Kubernetes objects, as a stream or a file tree.
 
-use std::collections::BTreeSet;
-use std::io::Write;
-
-use rayon::prelude::*;
-
-use paved_render::argocd::PROMOTED;
-use paved_render::output::{self, AppOutputs, Rendered};
-use paved_render::{Directory, ImageOverride, Input};
+use paved_render::output;
+use paved_render::{Charts, ImageOverride};
 use paved_spec::ValidApp;
-use paved_spec::platform::Platform;
 use paved_spec::syntax;
 
 use crate::cli::{Global, RenderArgs};
 use crate::inputs::{self, Setup};
+use crate::renders::{Renders, pipelines};
+use crate::target::{chosen_environments, print_stream, stdout_only};
 use crate::{Failure, Outcome, write};
 
 pub fn run(global: &Global, args: RenderArgs) -> Outcome {
@@ -43,7 +38,7 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
         Some(dir) => {
             let renders = Renders::new(&setup, &apps, &envs, &image, Charts::Build);
             // What the pipeline promoted stays, for every environment still rendered.
-            let keep: Vec<String> = renders.folders().into_iter().map(|folder| format!("{folder}{PROMOTED}")).collect();
+            let keep = renders.promoted_files();
             let per_app = output::tree_files_of_apps(&pipelines(&setup, &apps)?);
             // Each app and environment is rendered, written out and dropped.
             write::tree_with(dir, output::TREE_MARKER_TEXT, &keep, &|staging| {
@@ -67,25 +62,6 @@ pub fn run(global: &Global, args: RenderArgs) -> Outcome {
     }
     // Only a render that worked records its versions.
     setup.update_lock(&apps)
-}
-
-/// `-o` takes only `-`: a tree goes to `--out DIR`.
-pub fn stdout_only(output: Option<&str>) -> Outcome {
-    match output {
-        Some(o) if o != "-" => {
-            Err(Failure::Error(format!("`-o {o}`: only `-o -` (stdout) is supported; use `--out DIR` for a file tree")))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Print a YAML stream; a reader that stops early (`| head`) is not an error.
-pub fn print_stream(stream: &str) -> Outcome {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(stream.as_bytes()).and_then(|()| stdout.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(()),
-    }
 }
 
 /// An image without tag or digest runs whatever `latest` is when a node pulls
@@ -139,152 +115,4 @@ fn image_override(args: &RenderArgs) -> Result<ImageOverride, Failure> {
 fn usage(flag: &str, p: syntax::Problem) -> Failure {
     let hint = p.hint.map(|h| format!("\n\nhelp: {h}")).unwrap_or_default();
     Failure::Error(format!("{flag}: {}{hint}", p.message))
-}
-
-/// The environments to render, in promotion order whatever order they were asked in.
-pub fn chosen_environments(platform: &Platform, wanted: &[String]) -> Result<Vec<String>, Failure> {
-    let known: Vec<&str> = platform.environment_names().collect();
-    for env in wanted {
-        if !known.contains(&env.as_str()) {
-            let hint = match syntax::did_you_mean(env, known.iter().copied()) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => format!("the platform's environments are {}", known.join(", ")),
-            };
-            return Err(Failure::Error(format!("--env: unknown environment `{env}`\n\nhelp: {hint}")));
-        }
-    }
-    Ok(known.into_iter().filter(|k| wanted.is_empty() || wanted.iter().any(|w| w == k)).map(str::to_owned).collect())
-}
-
-/// What each app renders once: its pipeline.
-pub fn pipelines(setup: &Setup, apps: &[ValidApp]) -> Result<Vec<AppOutputs>, Failure> {
-    apps.par_iter()
-        .map(|app| {
-            let blueprint = setup.blueprint_of(app)?;
-            let pipeline = setup
-                .engine
-                .render_pipeline(&app.app, &setup.platform, blueprint)
-                .map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
-            Ok(AppOutputs { team: app.app.team.clone(), app: app.app.name.clone(), pipeline })
-        })
-        .collect()
-}
-
-/// Whether a render builds the Helm charts (only output trees need them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Charts {
-    Build,
-    Skip,
-}
-
-/// What a set of apps renders: every (environment, app) pair, each rendered on
-/// its own, in output order (environment in promotion order, then team and app).
-pub struct Renders<'a> {
-    setup: &'a Setup,
-    jobs: Vec<(&'a String, &'a ValidApp)>,
-    directory: Directory,
-    image: &'a ImageOverride,
-    charts: Charts,
-}
-
-impl<'a> Renders<'a> {
-    pub fn new(
-        setup: &'a Setup,
-        apps: &'a [ValidApp],
-        envs: &'a [String],
-        image: &'a ImageOverride,
-        charts: Charts,
-    ) -> Renders<'a> {
-        let directory = Directory::new(apps.iter().map(|a| (a.app.team.as_str(), a.app.name.as_str(), a.app.port)));
-        let jobs = envs
-            .iter()
-            .flat_map(|env| apps.iter().map(move |app| (env, app)))
-            .filter(|(env, app)| {
-                setup.platform.environment(env).is_some() && app.environments.iter().any(|(e, _)| e == *env)
-            })
-            .collect();
-        Renders { setup, jobs, directory, image, charts }
-    }
-
-    /// The tree folders (`<team>/<app>/<env>/`) these renders fill.
-    pub fn folders(&self) -> BTreeSet<String> {
-        self.jobs.iter().map(|(env, app)| format!("{}/{}/{env}/", app.app.team, app.app.name)).collect()
-    }
-
-    /// Render one (environment, app) pair.
-    fn one(&self, env: &String, app: &ValidApp) -> Result<Rendered, Failure> {
-        let setup = self.setup;
-        let environment =
-            setup.platform.environment(env).ok_or_else(|| Failure::Error(format!("no environment `{env}`")))?;
-        let effective = app
-            .environments
-            .iter()
-            .find(|(name, _)| name == env)
-            .map(|(_, effective)| effective)
-            .ok_or_else(|| Failure::Error(format!("{}: no settings for `{env}`", app.file.name)))?;
-        let input = Input {
-            app: effective,
-            environment,
-            platform: &setup.platform,
-            blueprint: setup.blueprint_of(app)?,
-            image: self.image,
-            directory: &self.directory,
-        };
-        let outputs = setup
-            .engine
-            .render_outputs(&input, self.charts == Charts::Build)
-            .map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
-        Ok(Rendered {
-            team: app.app.team.clone(),
-            app: app.app.name.clone(),
-            environment: env.clone(),
-            objects: outputs.objects,
-            chart: outputs.chart,
-            applications: outputs.applications,
-        })
-    }
-
-    /// Every render, in parallel, collected in output order.
-    pub fn all(&self) -> Result<Vec<Rendered>, Failure> {
-        first_error_in_order(self.jobs.par_iter().map(|&(env, app)| self.one(env, app)).collect())
-    }
-
-    /// The renders in output order, in parallel batches, each batch handed to
-    /// `each` in turn: memory holds one batch, not the whole set.
-    pub fn in_batches(&self, each: &mut dyn FnMut(Vec<Rendered>) -> Outcome) -> Outcome {
-        for batch in self.jobs.chunks(BATCH) {
-            each(first_error_in_order(batch.par_iter().map(|&(env, app)| self.one(env, app)).collect())?)?;
-        }
-        Ok(())
-    }
-
-    /// Render each pair and hand it to `each` as soon as it is ready, in
-    /// parallel and in no particular order (for writing a tree's files).
-    ///
-    /// Every pair is tried, so that when several fail the one reported is the
-    /// first in output order, whatever the threads did: a pull-request check
-    /// must say the same thing on every run.
-    pub fn for_each(&self, each: &(dyn Fn(Rendered) -> Outcome + Sync)) -> Outcome {
-        let outcomes: Vec<Outcome> = self.jobs.par_iter().map(|&(env, app)| each(self.one(env, app)?)).collect();
-        outcomes.into_iter().collect()
-    }
-}
-
-/// The renders, or the first failure in output order (not the first a thread hit).
-fn first_error_in_order(results: Vec<Result<Rendered, Failure>>) -> Result<Vec<Rendered>, Failure> {
-    results.into_iter().collect()
-}
-
-/// How many renders a batch holds when output must stay in order.
-const BATCH: usize = 512;
-
-/// Render every app in every chosen environment, in output order.
-pub fn render_all(
-    setup: &Setup,
-    apps: &[ValidApp],
-    envs: &[String],
-    image: &ImageOverride,
-    charts: Charts,
-) -> Result<Vec<Rendered>, Failure> {
-    Renders::new(setup, apps, envs, image, charts).all()
 }

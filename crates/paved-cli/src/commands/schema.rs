@@ -1,23 +1,13 @@
 //! `paved schema`: print the JSON schema generated from the types.
 
-use paved_spec::SchemaKind;
-
 use crate::Outcome;
-use crate::cli::{SchemaArgs, SchemaFile};
-
-pub fn kind(file: SchemaFile) -> SchemaKind {
-    match file {
-        SchemaFile::App => SchemaKind::App,
-        SchemaFile::Platform => SchemaKind::Platform,
-        SchemaFile::Team => SchemaKind::Team,
-    }
-}
+use crate::cli::SchemaArgs;
 
 pub fn run(args: SchemaArgs) -> Outcome {
     if args.markdown {
-        out!("{}", paved_spec::reference_markdown(kind(args.file)));
+        out!("{}", paved_spec::reference_markdown(args.file.kind()));
     } else {
-        out!("{}", paved_spec::schema_text(kind(args.file)));
+        out!("{}", paved_spec::schema_text(args.file.kind()));
     }
     Ok(())
 }

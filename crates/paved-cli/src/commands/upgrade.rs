@@ -8,16 +8,15 @@
 //! place, keeping the file's comments and formatting.
 
 use paved_blueprint::Blueprint;
-use paved_render::diff;
+use paved_render::{Charts, diff};
 use paved_spec::migrate::{self, Migration};
 use paved_spec::syntax::{self, BlueprintRef};
 use paved_spec::{SourceFile, ValidApp};
 use similar::TextDiff;
 
 use crate::cli::{Format, Global, Level, UpgradeArgs};
-use crate::commands::blueprint::render_with;
-use crate::commands::render::Charts;
 use crate::inputs::{self, Setup};
+use crate::renders::render_with;
 use crate::{Failure, Outcome, write};
 
 pub fn run(global: &Global, args: UpgradeArgs) -> Outcome {

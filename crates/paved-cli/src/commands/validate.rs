@@ -2,12 +2,13 @@
 //! strict Kubernetes schemas of the platform's version, the CRD schemas, and
 //! the security baseline.
 
-use paved_render::ImageOverride;
+use paved_render::{Charts, ImageOverride};
 use paved_validate::SchemaSet;
 
 use crate::cli::{Format, Global, ValidateArgs};
-use crate::commands::render::{Charts, chosen_environments, render_all};
 use crate::inputs::{self, Setup};
+use crate::renders::Renders;
+use crate::target::chosen_environments;
 use crate::{Failure, Outcome};
 
 pub fn run(global: &Global, args: ValidateArgs) -> Outcome {
@@ -19,7 +20,7 @@ pub fn run(global: &Global, args: ValidateArgs) -> Outcome {
     let schemas =
         SchemaSet::for_version(&setup.platform.kubernetes_version).map_err(|e| Failure::Error(e.to_string()))?;
     let envs = chosen_environments(&setup.platform, &[])?;
-    let rendered = render_all(&setup, &apps, &envs, &ImageOverride::default(), Charts::Skip)?;
+    let rendered = Renders::new(&setup, &apps, &envs, &ImageOverride::default(), Charts::Skip).all()?;
     let mut problems = Vec::new();
     let mut objects = 0;
     for r in &rendered {

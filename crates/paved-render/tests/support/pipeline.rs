@@ -5,7 +5,7 @@
 //! text was refused (a finding, fine), or panics when paved is wrong.
 
 use paved_blueprint::Catalog;
-use paved_render::{Directory, Engine, ImageOverride, Input};
+use paved_render::{Charts, Directory, Engine, ImageOverride, Input};
 use paved_spec::platform::{DEFAULT_PLATFORM, Platform};
 use paved_spec::{SourceFile, validate_app, validate_platform};
 use paved_validate::SchemaSet;
@@ -54,11 +54,12 @@ pub fn check_app(text: &str) -> Result<usize, String> {
             image: &image,
             directory: &directory,
         };
-        let outputs = world.engine.render_all(&input).unwrap_or_else(|e| panic!("a valid app failed to render: {e}"));
-        let again = world.engine.render_all(&input).expect("renders twice");
-        assert_eq!(outputs.objects, again.objects, "the second render differs");
-        assert_eq!(outputs.chart, again.chart, "the second chart differs");
-        for object in outputs.objects.iter().chain(&outputs.applications) {
+        let rendered =
+            world.engine.render(&input, Charts::Build).unwrap_or_else(|e| panic!("a valid app failed to render: {e}"));
+        let again = world.engine.render(&input, Charts::Build).expect("renders twice");
+        assert_eq!(rendered, again, "the second render differs");
+        assert!(rendered.chart.is_some(), "the chart was asked for");
+        for object in rendered.all_objects() {
             let problems: Vec<String> = schemas
                 .validate(&object.value)
                 .into_iter()

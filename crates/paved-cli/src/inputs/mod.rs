@@ -1,0 +1,9 @@
+//! Reading inputs at the edge: finding and reading files (`discover`), what
+//! every command loads first (`setup`), and the lock file (`lock`).
+
+mod discover;
+mod lock;
+mod setup;
+
+pub use discover::{MAX_FILE_BYTES, discover, pipeline_beside, read_all};
+pub use setup::{Setup, load_teams};

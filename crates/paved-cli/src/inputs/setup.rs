@@ -1,0 +1,230 @@
+//! The [`Setup`]: what every command reads before it looks at apps (the
+//! platform file, the catalog, the lock, the team files), and the checks that
+//! turn files into valid apps and teams.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use paved_blueprint::lock::Lock;
+use paved_blueprint::{Blueprint, Catalog};
+use paved_render::Engine;
+use paved_spec::platform::{DEFAULT_PLATFORM, Platform};
+use paved_spec::team::TeamFile;
+use paved_spec::{Diagnostic, SourceFile, ValidApp};
+
+use super::discover::{discover_teams, display, read, read_all};
+use super::lock::{lock_at_revision, read_lock};
+use crate::cli::{Format, Global};
+use crate::{Failure, report};
+
+/// Everything a command needs before it looks at apps.
+#[derive(Debug)]
+pub struct Setup {
+    pub platform: Platform,
+    pub catalog: Catalog,
+    /// Print notes (`--verbose`).
+    pub verbose: bool,
+    /// Where the lock file is (`None`: `--lock none`).
+    pub(super) lock_path: Option<PathBuf>,
+    /// The lock as read.
+    pub(super) lock: Lock,
+    /// `--locked`: the lock must not change.
+    pub(super) locked: bool,
+    /// `--teams DIR`: the team files by team, and the folder they came from.
+    teams: Option<(String, BTreeMap<String, TeamFile>)>,
+    /// The templates of the catalog, each version compiled once for the
+    /// whole command (however many renders it does).
+    pub engine: Engine,
+}
+
+impl Setup {
+    pub fn load(global: &Global, format: Format) -> Result<Setup, Failure> {
+        let file = match &global.platform {
+            Some(path) => match read(path)? {
+                Ok(file) => file,
+                Err(problem) => {
+                    report::print(&[problem], format);
+                    return Err(Failure::Findings);
+                }
+            },
+            None => SourceFile { name: "<embedded platform.yaml>".into(), text: DEFAULT_PLATFORM.into() },
+        };
+        let platform = checked_platform(file, format)?;
+        let catalog = match &global.blueprints {
+            Some(dir) => Catalog::from_dir(dir),
+            None => Catalog::embedded(),
+        }
+        .map_err(|e| Failure::Error(format!("blueprint catalog: {e}")))?;
+        let (lock_path, lock) = read_lock(global)?;
+        let engine = Engine::new(&catalog);
+        let teams = match &global.teams {
+            Some(dir) => Some((display(dir), load_teams(std::slice::from_ref(dir), &platform, format)?)),
+            None => None,
+        };
+        Ok(Setup { platform, catalog, verbose: global.verbose, lock_path, lock, locked: global.locked, teams, engine })
+    }
+
+    /// With `--teams`: every app's team needs a team file, and an app keeps
+    /// only the environments its team uses (its Applications name projects
+    /// that exist only there).
+    fn check_teams(&self, apps: &mut [ValidApp], problems: &mut Vec<Diagnostic>) {
+        let Some((dir, teams)) = &self.teams else { return };
+        for app in apps {
+            match teams.get(&app.app.team) {
+                Some(team) => app.environments.retain(|(env, _)| team.uses(env)),
+                None => problems.push(Diagnostic {
+                    file: app.file.clone(),
+                    span: app.root.get("team").map(|n| n.span).unwrap_or(app.name_span),
+                    field: "team".into(),
+                    message: format!("team `{}` has no team file in `{dir}`", app.app.team),
+                    hint: Some(format!(
+                        "add `{dir}/{}.yaml` (its landing zone: namespaces, access, Argo CD projects), or fix `team`",
+                        app.app.team
+                    )),
+                }),
+            }
+        }
+    }
+
+    /// Validate every app file; all problems of all files are reported at once.
+    pub fn validate_apps(&self, files: Vec<SourceFile>, format: Format) -> Result<Vec<ValidApp>, Failure> {
+        let mut apps = Vec::new();
+        let mut problems: Vec<Diagnostic> = Vec::new();
+        let resolve = |r: &paved_spec::syntax::BlueprintRef, id: &str| {
+            self.catalog.resolve_locked(r, self.lock.apps.get(id)).map(Catalog::rules_of)
+        };
+        // Each file on its own, in parallel; results in the files' order.
+        let results: Vec<_> =
+            files.into_par_iter().map(|file| paved_spec::validate_app(file, &self.platform, &resolve)).collect();
+        for result in results {
+            match result {
+                Ok(app) => apps.push(app),
+                Err(diagnostics) => problems.extend(diagnostics),
+            }
+        }
+        self.check_teams(&mut apps, &mut problems);
+        // The same app twice would write the same objects twice.
+        apps.sort_by(|a, b| (&a.app.team, &a.app.name, &a.file.name).cmp(&(&b.app.team, &b.app.name, &b.file.name)));
+        for pair in apps.windows(2) {
+            if (&pair[0].app.team, &pair[0].app.name) == (&pair[1].app.team, &pair[1].app.name) {
+                problems.push(Diagnostic {
+                    file: pair[1].file.clone(),
+                    span: pair[1].name_span,
+                    field: "name".into(),
+                    message: format!(
+                        "app `{}` of team `{}` is also defined in `{}`",
+                        pair[1].app.name, pair[1].app.team, pair[0].file.name
+                    ),
+                    hint: Some("app names are unique within a team; rename one".into()),
+                });
+            }
+        }
+        // Both ends of every call must agree (only checkable when each file is valid).
+        if problems.is_empty() {
+            let report = paved_spec::check_calls(&apps);
+            problems.extend(report.errors);
+            if self.verbose {
+                for note in report.notes {
+                    eprintln!("{note}");
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(apps)
+        } else {
+            report::print(&problems, format);
+            Err(Failure::Findings)
+        }
+    }
+
+    /// The same catalog and options with another platform file and lock, as
+    /// they were at a git revision (`paved diff --base`). Nothing is written.
+    pub fn at_revision(&self, platform: SourceFile, lock: Option<&str>, format: Format) -> Result<Setup, Failure> {
+        let platform = checked_platform(platform, format)?;
+        let lock = lock_at_revision(lock)?;
+        Ok(Setup {
+            platform,
+            catalog: self.catalog.clone(),
+            verbose: self.verbose,
+            lock_path: None,
+            lock,
+            locked: false,
+            teams: self.teams.clone(),
+            engine: Engine::new(&self.catalog),
+        })
+    }
+
+    /// The exact blueprint version a valid app renders with.
+    pub fn blueprint_of(&self, app: &ValidApp) -> Result<&Blueprint, Failure> {
+        self.catalog
+            .get(&app.blueprint_id)
+            .ok_or_else(|| Failure::Error(format!("{}: `{}` is not in the catalog", app.file.name, app.blueprint_id)))
+    }
+
+    /// A blueprint version's own test cases, validated against that version
+    /// (whatever their pins say); problems are reported (exit 1).
+    pub fn test_case_apps(&self, blueprint: &Blueprint) -> Result<Vec<ValidApp>, Failure> {
+        let mut apps = Vec::new();
+        let mut problems = Vec::new();
+        for case in &blueprint.tests {
+            let file = SourceFile { name: format!("blueprints/{}", case.path), text: case.text.clone() };
+            let resolve = |_: &paved_spec::syntax::BlueprintRef, _: &str| Ok(Catalog::rules_of(blueprint));
+            match paved_spec::validate_app(file, &self.platform, &resolve) {
+                Ok(app) => apps.push(app),
+                Err(d) => problems.extend(d),
+            }
+        }
+        if !problems.is_empty() {
+            report::print(&problems, Format::Human);
+            return Err(Failure::Findings);
+        }
+        Ok(apps)
+    }
+}
+
+/// A platform file, checked; its problems are reported.
+fn checked_platform(file: SourceFile, format: Format) -> Result<Platform, Failure> {
+    paved_spec::validate_platform(file).map_err(|diagnostics| {
+        report::print(&diagnostics, format);
+        Failure::Findings
+    })
+}
+
+/// The team files named by `paths` (files, or folders of them; default
+/// `teams`), validated, by team; problems are reported (exit 1).
+pub fn load_teams(
+    paths: &[PathBuf],
+    platform: &Platform,
+    format: Format,
+) -> Result<BTreeMap<String, TeamFile>, Failure> {
+    let files = read_all(&discover_teams(paths)?, format)?;
+    let mut teams = BTreeMap::new();
+    let mut problems = Vec::new();
+    for file in files {
+        let source = Arc::new(file.clone());
+        match paved_spec::validate_team(file, platform) {
+            Ok(team) => {
+                if let Some((first, _)) = teams.get(&team.team) {
+                    problems.push(Diagnostic {
+                        file: source.clone(),
+                        span: Default::default(),
+                        field: "team".into(),
+                        message: format!("team `{}` is also described in `{}`", team.team, first),
+                        hint: Some("a team has one team file; remove one of them".into()),
+                    });
+                    continue;
+                }
+                teams.insert(team.team.clone(), (source.name.clone(), team));
+            }
+            Err(diagnostics) => problems.extend(diagnostics),
+        }
+    }
+    if !problems.is_empty() {
+        report::print(&problems, format);
+        return Err(Failure::Findings);
+    }
+    Ok(teams.into_iter().map(|(name, (_, team))| (name, team)).collect())
+}
