@@ -28,6 +28,8 @@ macro_rules! outln {
 mod cli;
 mod commands;
 mod inputs;
+#[cfg(test)]
+mod limits_doc;
 mod renders;
 mod report;
 mod target;

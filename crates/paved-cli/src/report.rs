@@ -56,7 +56,7 @@ pub fn print(diagnostics: &[Diagnostic], format: Format) {
 }
 
 /// The longest source line a snippet may show, in characters.
-const MAX_SNIPPET_LINE: usize = 300;
+pub(crate) const MAX_SNIPPET_LINE: usize = 300;
 
 /// The length in characters of the longest line a snippet of `d` would show
 /// (the lines of its span, and one on either side).

@@ -141,7 +141,7 @@ fn field_changes(a: &Value, b: &Value, at: String, out: &mut Vec<FieldChange>) {
             keys.sort();
             keys.dedup();
             for key in keys {
-                let escaped = key.replace('~', "~0").replace('/', "~1");
+                let escaped = paved_jsonschema::pointer::escape(key);
                 let (p, q) = (x.get(key).unwrap_or(&Value::Null), y.get(key).unwrap_or(&Value::Null));
                 field_changes(p, q, format!("{at}/{escaped}"), out);
             }

@@ -29,4 +29,4 @@ pub mod pipeline;
 pub use context::ImageOverride;
 pub use engine::{Charts, Engine, Input, RenderError, Rendered};
 pub use netpol::Directory;
-pub use normalise::Object;
+pub use normalise::{OUTPUT_LIMITS, Object};

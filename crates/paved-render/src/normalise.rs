@@ -42,7 +42,7 @@ impl Object {
 /// Bounds for a template's output. Inputs are bounded (`Limits::default()`
 /// per file, and string lengths), and a template multiplies what it is given:
 /// an app's 20 000 env variables are 100 000 values in its Deployment.
-const OUTPUT_LIMITS: Limits = Limits { max_depth: 128, max_nodes: 10_000_000 };
+pub const OUTPUT_LIMITS: Limits = Limits { max_depth: 128, max_nodes: 10_000_000 };
 
 /// Parse one template's output (zero or more YAML documents) into objects.
 pub(crate) fn normalise(text: &str) -> Result<Vec<Object>, String> {

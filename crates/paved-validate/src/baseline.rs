@@ -8,6 +8,7 @@
 use serde_json::{Map, Value};
 
 use paved_jsonschema::pointer::escape as escape_token;
+use paved_jsonschema::quote;
 
 use crate::{Violation, normalise};
 
@@ -68,14 +69,14 @@ fn names(object: &Value, out: &mut Vec<Violation>) {
             } else {
                 "a DNS-1123 subdomain"
             };
-            out.push(Violation::new("/metadata/name", format!("`{name}` is not {rule}")));
+            out.push(Violation::new("/metadata/name", format!("{} is not {rule}", quote(name))));
         }
     }
     if let Some(namespace) = object.pointer("/metadata/namespace").and_then(Value::as_str) {
         if namespace.len() > 63 || !is_label(namespace) {
             out.push(Violation::new(
                 "/metadata/namespace",
-                format!("`{namespace}` is not a DNS-1123 label (at most 63 characters)"),
+                format!("{} is not a DNS-1123 label (at most 63 characters)", quote(namespace)),
             ));
         }
     }
@@ -91,7 +92,8 @@ fn names(object: &Value, out: &mut Vec<Violation>) {
                 out.push(Violation::new(
                     format!("{at}/{}", escape_token(key)),
                     format!(
-                        "`{value}` is not a valid label value (at most 63 characters of letters, digits, `-`, `_`, `.`)"
+                        "{} is not a valid label value (at most 63 characters of letters, digits, `-`, `_`, `.`)",
+                        quote(value)
                     ),
                 ));
             }
@@ -123,7 +125,10 @@ fn labels(object: &Value, out: &mut Vec<Violation>) {
                 out.push(Violation::new(pointer, format!("label `{name}` is empty")));
             }
             Some(Value::String(value)) if name == MANAGED_BY && value != MANAGER => {
-                out.push(Violation::new(pointer, format!("label `{name}` must be `{MANAGER}`, found `{value}`")));
+                out.push(Violation::new(
+                    pointer,
+                    format!("label `{name}` must be `{MANAGER}`, found {}", quote(value)),
+                ));
             }
             Some(Value::String(_)) => {}
             Some(_) => out.push(Violation::new(pointer, format!("label `{name}` must be a string"))),

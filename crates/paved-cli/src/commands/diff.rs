@@ -8,6 +8,7 @@ use std::process::Command;
 use paved_render::diff::{self, ObjectChange};
 use paved_render::{Charts, ImageOverride};
 use paved_spec::SourceFile;
+use paved_spec::limits::MAX_FILE_BYTES;
 use paved_spec::platform::DEFAULT_PLATFORM;
 
 use crate::cli::{DiffArgs, DiffFormat, Format, Global};
@@ -111,12 +112,12 @@ impl Git {
                 .next()
                 .and_then(|s| s.parse().ok())
                 .ok_or_else(|| fail("unexpected answer", &header))?;
-            if size as u64 > inputs::MAX_FILE_BYTES {
+            if size as u64 > MAX_FILE_BYTES {
                 return Err(Failure::Error(format!(
                     "{}:{}: {size} bytes, more than the limit of {} bytes for an input file",
                     self.rev,
                     path.display(),
-                    inputs::MAX_FILE_BYTES
+                    MAX_FILE_BYTES
                 )));
             }
             let mut bytes = vec![0; size + 1];

@@ -10,18 +10,12 @@ use rayon::prelude::*;
 
 use paved_render::output::TREE_MARKER;
 use paved_render::output::paths::PIPELINE;
+use paved_spec::limits::{MAX_APPS, MAX_FILE_BYTES};
 use paved_spec::{Diagnostic, SourceFile, ValidApp};
 use paved_yaml::{Pos, Span};
 
 use crate::cli::Format;
 use crate::{Failure, report};
-
-/// The largest input file (app or platform) paved reads, in bytes; a larger
-/// one is refused before it is parsed.
-pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
-
-/// The most app files one run takes.
-pub const MAX_APPS: usize = 20_000;
 
 /// Read an input file as UTF-8 text. An I/O error is `Err` (exit 2); a file
 /// that cannot be read as text (too large, UTF-16, not UTF-8) is a problem in

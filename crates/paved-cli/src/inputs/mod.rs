@@ -5,5 +5,5 @@ mod discover;
 mod lock;
 mod setup;
 
-pub use discover::{MAX_FILE_BYTES, discover, pipeline_beside, read_all};
+pub use discover::{discover, pipeline_beside, read_all};
 pub use setup::{Setup, load_teams};

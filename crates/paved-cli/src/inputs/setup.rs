@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -67,28 +66,6 @@ impl Setup {
         Ok(Setup { platform, catalog, verbose: global.verbose, lock_path, lock, locked: global.locked, teams, engine })
     }
 
-    /// With `--teams`: every app's team needs a team file, and an app keeps
-    /// only the environments its team uses (its Applications name projects
-    /// that exist only there).
-    fn check_teams(&self, apps: &mut [ValidApp], problems: &mut Vec<Diagnostic>) {
-        let Some((dir, teams)) = &self.teams else { return };
-        for app in apps {
-            match teams.get(&app.app.team) {
-                Some(team) => app.environments.retain(|(env, _)| team.uses(env)),
-                None => problems.push(Diagnostic {
-                    file: app.file.clone(),
-                    span: app.root.get("team").map(|n| n.span).unwrap_or(app.name_span),
-                    field: "team".into(),
-                    message: format!("team `{}` has no team file in `{dir}`", app.app.team),
-                    hint: Some(format!(
-                        "add `{dir}/{}.yaml` (its landing zone: namespaces, access, Argo CD projects), or fix `team`",
-                        app.app.team
-                    )),
-                }),
-            }
-        }
-    }
-
     /// Validate every app file; all problems of all files are reported at once.
     pub fn validate_apps(&self, files: Vec<SourceFile>, format: Format) -> Result<Vec<ValidApp>, Failure> {
         let mut apps = Vec::new();
@@ -105,23 +82,13 @@ impl Setup {
                 Err(diagnostics) => problems.extend(diagnostics),
             }
         }
-        self.check_teams(&mut apps, &mut problems);
-        // The same app twice would write the same objects twice.
-        apps.sort_by(|a, b| (&a.app.team, &a.app.name, &a.file.name).cmp(&(&b.app.team, &b.app.name, &b.file.name)));
-        for pair in apps.windows(2) {
-            if (&pair[0].app.team, &pair[0].app.name) == (&pair[1].app.team, &pair[1].app.name) {
-                problems.push(Diagnostic {
-                    file: pair[1].file.clone(),
-                    span: pair[1].name_span,
-                    field: "name".into(),
-                    message: format!(
-                        "app `{}` of team `{}` is also defined in `{}`",
-                        pair[1].app.name, pair[1].app.team, pair[0].file.name
-                    ),
-                    hint: Some("app names are unique within a team; rename one".into()),
-                });
-            }
+        // The rules about the set: team files (with `--teams`), each app once.
+        if let Some((dir, teams)) = &self.teams {
+            problems.extend(paved_spec::check_teams(&mut apps, teams, dir));
         }
+        problems.extend(paved_spec::duplicate_apps(&apps));
+        // Output order: by team, then app (then file, for a report of repeats).
+        apps.sort_by(|a, b| (&a.app.team, &a.app.name, &a.file.name).cmp(&(&b.app.team, &b.app.name, &b.file.name)));
         // Both ends of every call must agree (only checkable when each file is valid).
         if problems.is_empty() {
             let report = paved_spec::check_calls(&apps);
@@ -201,30 +168,8 @@ pub fn load_teams(
     format: Format,
 ) -> Result<BTreeMap<String, TeamFile>, Failure> {
     let files = read_all(&discover_teams(paths)?, format)?;
-    let mut teams = BTreeMap::new();
-    let mut problems = Vec::new();
-    for file in files {
-        let source = Arc::new(file.clone());
-        match paved_spec::validate_team(file, platform) {
-            Ok(team) => {
-                if let Some((first, _)) = teams.get(&team.team) {
-                    problems.push(Diagnostic {
-                        file: source.clone(),
-                        span: Default::default(),
-                        field: "team".into(),
-                        message: format!("team `{}` is also described in `{}`", team.team, first),
-                        hint: Some("a team has one team file; remove one of them".into()),
-                    });
-                    continue;
-                }
-                teams.insert(team.team.clone(), (source.name.clone(), team));
-            }
-            Err(diagnostics) => problems.extend(diagnostics),
-        }
-    }
-    if !problems.is_empty() {
+    paved_spec::validate_teams(files, platform).map_err(|problems| {
         report::print(&problems, format);
-        return Err(Failure::Findings);
-    }
-    Ok(teams.into_iter().map(|(name, (_, team))| (name, team)).collect())
+        Failure::Findings
+    })
 }
