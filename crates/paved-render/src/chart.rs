@@ -93,10 +93,8 @@ fn values_yaml(values: &Value) -> String {
     let mut text = String::from(
         "# Deploy-time values: change them without a new render (the pipeline sets\n# image.tag and image.digest). values.schema.json rejects a wrong type.\n",
     );
-    match values.as_object().is_some_and(|m| !m.is_empty()) {
-        true => paved_yaml::emit_to(values, &mut text),
-        false => text.push_str("{}\n"),
-    }
+    // No values at all is an empty mapping, `{}`, which Helm reads as such.
+    paved_yaml::emit_to(values, &mut text);
     text
 }
 

@@ -104,9 +104,7 @@ pub fn blueprint_ref(value: &str) -> Result<BlueprintRef, Problem> {
         );
     }
     if let Some(issue) = label_issue(name, 63) {
-        let problem =
-            Problem::new(format!("blueprint name {} in {} is not valid: {}", quote(name), quote(value), issue.reason))
-                .with_opt_hint(issue.hint);
+        let problem = issue.in_part("blueprint name", name, value);
         let lower = name.to_ascii_lowercase();
         let fixed = if label_ok(&lower, 63) { Some(lower) } else { label_suggestion(name, 63) };
         return Err(match fixed.map(|n| format!("{n}@{version}")) {

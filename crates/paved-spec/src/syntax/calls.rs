@@ -49,10 +49,7 @@ fn label_part(value: &str, part: &str, what: &str, forms: &str) -> Result<(), Pr
             Err(Problem::new(format!("{} is not a valid {what}: {}", quote(value), issue.reason))
                 .with_opt_hint(issue.hint))
         }
-        Some(issue) => {
-            Err(Problem::new(format!("{what} {} in {} is not valid: {}", quote(part), quote(value), issue.reason))
-                .with_opt_hint(issue.hint))
-        }
+        Some(issue) => Err(issue.in_part(what, part, value)),
     }
 }
 
@@ -217,14 +214,13 @@ fn fqdn_call(value: &str, rest: &str) -> Result<Call, Problem> {
             let lower = host.to_ascii_lowercase();
             subdomain_ok(&lower).then_some(lower)
         });
-        let hint = match suggestion {
+        let issue = match suggestion {
             Some(fixed) if fixed.contains('.') && !host.contains('*') => {
-                Some(did_you_mean_hint(&format!("https://{fixed}{port_suffix}")))
+                issue.hint(did_you_mean_hint(&format!("https://{fixed}{port_suffix}")))
             }
-            _ => issue.hint,
+            _ => issue,
         };
-        return Err(Problem::new(format!("host {} in {} is not valid: {}", quote(host), quote(value), issue.reason))
-            .with_opt_hint(hint));
+        return Err(issue.in_part("host", host, value));
     }
     if !host.contains('.') {
         return Err(bad("names a host without a domain").with_hint(format!(

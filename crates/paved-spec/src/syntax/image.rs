@@ -202,13 +202,7 @@ pub fn image_ref(value: &str) -> Result<ImageRef, Problem> {
     };
     if let Some(digest) = digest {
         if let Some(issue) = digest_issue(digest) {
-            return Err(Problem::new(format!(
-                "digest {} in {} is not valid: {}",
-                quote(digest),
-                quote(value),
-                issue.reason
-            ))
-            .with_opt_hint(issue.hint));
+            return Err(issue.in_part("digest", digest, value));
         }
     }
     let last_part_start = name_and_tag.rfind('/').map_or(0, |i| i + 1);
@@ -222,8 +216,7 @@ pub fn image_ref(value: &str) -> Result<ImageRef, Problem> {
     }
     if let Some(tag) = tag {
         if let Some(issue) = tag_issue(tag) {
-            return Err(Problem::new(format!("tag {} in {} is not valid: {}", quote(tag), quote(value), issue.reason))
-                .with_opt_hint(issue.hint));
+            return Err(issue.in_part("tag", tag, value));
         }
     }
     let Some((registry, path)) = name.split_once('/') else {
@@ -237,13 +230,7 @@ pub fn image_ref(value: &str) -> Result<ImageRef, Problem> {
         return Err(bad("does not name a registry").with_hint(REGISTRY_HINT));
     }
     if let Some(issue) = registry_issue(registry) {
-        return Err(Problem::new(format!(
-            "registry {} in {} is not valid: {}",
-            quote(registry),
-            quote(value),
-            issue.reason
-        ))
-        .with_opt_hint(issue.hint));
+        return Err(issue.in_part("registry", registry, value));
     }
     if path.is_empty() {
         return Err(bad("has no repository after the registry")

@@ -122,6 +122,13 @@ impl Issue {
         self.hint = hint;
         self
     }
+
+    /// The problem of a value whose `what` part (like "tag") is `part` and has
+    /// this issue: "tag `x` in `app:x` is not valid: …", with the issue's hint.
+    fn in_part(self, what: &str, part: &str, value: &str) -> Problem {
+        Problem::new(format!("{what} {} in {} is not valid: {}", quote(part), quote(value), self.reason))
+            .with_opt_hint(self.hint)
+    }
 }
 
 /// The result of checking `value`, a `what` (like "DNS label"), which has
