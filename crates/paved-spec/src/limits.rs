@@ -24,3 +24,7 @@ pub const MAX_PROBLEMS_PER_FILE: usize = 100;
 
 /// The prefix of the landing zone's object names; app names may not use it.
 pub const RESERVED_PREFIX: &str = "paved-";
+
+/// The most bytes an app's pod annotations may hold, keys and values together:
+/// the API server's own bound on an object's annotations (256 KiB).
+pub const MAX_ANNOTATION_BYTES: usize = 256 * 1024;

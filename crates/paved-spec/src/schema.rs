@@ -417,6 +417,10 @@ fn explain_path(root: &Value, path: &[Segment]) -> Result<FieldDoc, Vec<String>>
         if let Some(v) = s.get("const").and_then(Value::as_str) {
             allowed.push(v.to_owned());
         }
+        // `false` alone (a probe turned off) is a type of its own for a reader.
+        if let Some(b) = s.get("const").and_then(Value::as_bool) {
+            types.push(format!("`{b}`"));
+        }
     }
     types.dedup();
     allowed.dedup();

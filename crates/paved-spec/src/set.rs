@@ -119,8 +119,7 @@ mod tests {
         let rules = BlueprintRules {
             id: "worker@1.0.0".into(),
             supported: BTreeSet::new(),
-            required: BTreeSet::new(),
-            autoscaling: false,
+            ..BlueprintRules::default()
         };
         let file = SourceFile { name: path.into(), text };
         validate_app(file, &platform(), &|_, _| Ok(rules.clone())).unwrap_or_else(|problems| panic!("{problems:?}"))

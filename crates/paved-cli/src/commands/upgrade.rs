@@ -59,7 +59,7 @@ pub fn run(global: &Global, args: UpgradeArgs) -> Outcome {
                     migrate::apply(&text, &migration).map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
             }
             let file = SourceFile { name: app.file.name.clone(), text: text.clone() };
-            let resolve = |_: &BlueprintRef, _: &str| Ok(paved_blueprint::Catalog::rules_of(target));
+            let resolve = |_: &BlueprintRef, _: &str| Ok(setup.catalog.rules_of(target));
             upgraded = paved_spec::validate_app(file, &setup.platform, &resolve).map_err(|diagnostics| {
                 crate::report::print(&diagnostics, Format::Human);
                 Failure::Error(format!("{} would not be valid for {} after the migration", app.file.name, target.id))

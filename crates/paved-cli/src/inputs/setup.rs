@@ -71,7 +71,7 @@ impl Setup {
         let mut apps = Vec::new();
         let mut problems: Vec<Diagnostic> = Vec::new();
         let resolve = |r: &paved_spec::syntax::BlueprintRef, id: &str| {
-            self.catalog.resolve_locked(r, self.lock.apps.get(id)).map(Catalog::rules_of)
+            self.catalog.resolve_locked(r, self.lock.apps.get(id)).map(|b| self.catalog.rules_of(b))
         };
         // Each file on its own, in parallel; results in the files' order.
         let results: Vec<_> =
@@ -138,7 +138,7 @@ impl Setup {
         let mut problems = Vec::new();
         for case in &blueprint.tests {
             let file = SourceFile { name: format!("blueprints/{}", case.path), text: case.text.clone() };
-            let resolve = |_: &paved_spec::syntax::BlueprintRef, _: &str| Ok(Catalog::rules_of(blueprint));
+            let resolve = |_: &paved_spec::syntax::BlueprintRef, _: &str| Ok(self.catalog.rules_of(blueprint));
             match paved_spec::validate_app(file, &self.platform, &resolve) {
                 Ok(app) => apps.push(app),
                 Err(d) => problems.extend(d),

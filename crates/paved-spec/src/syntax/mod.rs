@@ -15,7 +15,8 @@
 //! One module per kind of value: `names` (DNS labels and subdomains, environment
 //! variable names, object IDs), `blueprint_ref`, `image` (references, tags,
 //! digests), `cron` (schedules and time zones), `quantity`, `http_path`, `calls`
-//! (calls and callers) and `typos` ("did you mean"), each with its tests.
+//! (calls and callers), `typos` ("did you mean") and `workload` (durations, port
+//! names, annotation keys, header names), each with its tests.
 
 use std::fmt;
 
@@ -29,6 +30,7 @@ mod image;
 mod names;
 mod quantity;
 mod typos;
+mod workload;
 
 pub use blueprint_ref::{BlueprintRef, blueprint_ref};
 pub use calls::{Call, Caller, call, caller};
@@ -38,6 +40,7 @@ pub use image::{ImageRef, image_digest, image_ref, image_tag};
 pub use names::{dns_label, dns_subdomain, env_var_name, object_id};
 pub use quantity::{cpu_quantity, memory_quantity, quantity_magnitude};
 pub use typos::did_you_mean;
+pub use workload::{MAX_DURATION_SECONDS, annotation_key, duration, header_name, port_name};
 
 /// A syntax problem in one value: what is wrong, and an optional hint saying how to fix it.
 ///

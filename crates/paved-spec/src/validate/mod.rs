@@ -24,8 +24,9 @@ mod app;
 mod platform;
 mod rules;
 mod team;
+mod workload;
 
-pub use app::{BlueprintRules, ValidApp, validate_app};
+pub use app::{BlueprintRules, LaterVersion, ValidApp, validate_app};
 pub use platform::validate_platform;
 pub use team::validate_team;
 

@@ -12,6 +12,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::schema::{SchemaKind, field_names};
 
+mod workload;
+
+pub use workload::{
+    Grpc, History, Off, PortNumber, PortProtocol, PortRef, PortSpec, Probe, ProbeCheck, Protocol, RunAs, Strategy,
+};
+
 /// An app file (`app.yaml`): one service, the blueprint it follows, and what differs per environment.
 ///
 /// A complete app is five lines: `name`, `team`, `blueprint`, `image` and, for blueprints that take traffic, `port`.
@@ -34,6 +40,16 @@ pub struct AppFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 65535))]
     pub port: Option<u32>,
+    /// What the main port speaks, which names it (`http`, `grpc` or `tcp`), sets its `appProtocol` (`http`, `grpc`; none for `tcp`) and chooses the default probes: `http` an HTTP GET of the blueprint's paths (api: `/healthz`, `/ready`), `grpc` the gRPC health service on the port, `tcp` a TCP connect. An `ingress` needs `http`. Default: `http` (`stateful`: `tcp`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<Protocol>,
+    /// More container ports, by name: `{admin: 9000}`, or `{dns: {port: 53, protocol: UDP}}`. Each is a port of the Service and, like `port`, open to every caller in `calledBy`. Names are IANA service names (at most 15 lowercase letters, digits and `-`), not the main port's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ports: Option<BTreeMap<String, PortSpec>>,
+    /// The Service's port in front of `port`, when clients should use another number (`80` in front of `8080`). Network policies still name the pod's port, `port`. Default: `port`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 65535))]
+    pub service_port: Option<u32>,
     /// Overrides the image's entrypoint (Kubernetes `command`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
@@ -48,15 +64,28 @@ pub struct AppFile {
     /// Names of Kubernetes Secrets in the app's namespace; each is mounted whole as environment variables (`envFrom`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<Vec<String>>,
-    /// CPU and memory requests. Memory is also the limit. Defaults come from the blueprint.
+    /// CPU and memory requests, and optionally `limits`. Without `limits.memory` the memory limit is the memory request; without `limits.cpu` there is no CPU limit. Defaults come from the blueprint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
     /// How many pods: a number (`3`), or `{min, max}`. `min < max` adds a HorizontalPodAutoscaler (and leaves `replicas` off the workload); `min ≥ 2` adds a PodDisruptionBudget. Defaults come from the blueprint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<Replicas>,
-    /// HTTP paths of the health probes, served on `port`. Defaults come from the blueprint (api: liveness `/healthz`, readiness `/ready`).
+    /// The health probes, each an HTTP path on `port` (`/healthz`), a mapping of one check (`{grpc: true}`, `{tcp: true}`, `{exec: [pg_isready]}`, `{http: /live, port: admin}`) with its timings, or `false` for none. Defaults come from the blueprint and `protocol` (api over http: liveness `/healthz`, readiness `/ready`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probes: Option<Probes>,
+    /// The user and group the pod's processes run as (`runAsUser`, `runAsGroup`, and `fsGroup` for volumes), when the image needs a UID other than paved's. Never 0 (root). Default: user and group 10001.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_as: Option<RunAs>,
+    /// Annotations on the pods (for agents that read them, such as `prometheus.io/scrape` or a log parser's). paved's own `paved.io/` keys and keys that loosen the pod's security (AppArmor, seccomp) are refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<BTreeMap<String, String>>,
+    /// How long a stopping pod gets between SIGTERM and SIGKILL, as a duration (`30s`, `2m`). Default: Kubernetes' 30s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub termination_grace_period: Option<String>,
+    /// How a new version replaces the running pods (`api`, `worker`): `rolling` (new pods first, no pod down until its replacement is ready) or `recreate` (every old pod stops before the first new one starts, for apps that must never run two versions at once). Default: `rolling`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = "rolling"))]
+    pub strategy: Option<Strategy>,
     /// Expose the app through the platform's ingress controller: `{host, path}` or a list of them. Also allows traffic from the ingress controller to `port`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress: Option<OneOrMany<Ingress>>,
@@ -79,6 +108,16 @@ pub struct AppFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = "Forbid"))]
     pub concurrency: Option<Concurrency>,
+    /// How many times a failed run is retried before the run fails (`cronjob`). Default: 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100))]
+    pub backoff_limit: Option<u32>,
+    /// How many finished runs are kept to look at (`cronjob`): `{successful: 3, failed: 5}`. Default: 3 of each.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<History>,
+    /// How long one run may take, retries included, before it is stopped and counts as failed, as a duration (`30m`, `2h`) (`cronjob`). Default: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
     /// Persistent storage, required for the `stateful` blueprint: one volume per pod.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<Storage>,
@@ -115,14 +154,29 @@ pub struct EnvOverride {
     pub image: Option<String>,
 }
 
-/// CPU and memory requests; memory is also the limit.
+/// CPU and memory requests, and optionally limits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Resources {
-    /// CPU request in cores (`0.5`, `2`) or millicores (`500m`). No CPU limit is set, so the app is never throttled below what the node has free.
+    /// CPU request in cores (`0.5`, `2`) or millicores (`500m`). No CPU limit is set unless `limits.cpu` asks for one, so the app is never throttled below what the node has free.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<Quantity>,
-    /// Memory request and limit in bytes with a binary suffix: `256Mi`, `1Gi`.
+    /// Memory request in bytes with a binary suffix: `256Mi`, `1Gi`. It is also the memory limit unless `limits.memory` sets one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<Quantity>,
+    /// Limits above the requests: `{memory: 1Gi}` lets the app burst to 1Gi, `{cpu: 2}` caps its CPU. A limit below its request is an error. Limits change at deploy time without a new render (the chart's values), as requests do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<ResourceLimits>,
+}
+
+/// Resource limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceLimits {
+    /// CPU limit in cores or millicores, at least the CPU request. Default: none (the app may use idle CPU).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<Quantity>,
+    /// Memory limit with a binary suffix, at least the memory request. Default: the memory request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<Quantity>,
 }
@@ -178,6 +232,10 @@ pub struct PartialRange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max: Option<u32>,
+    /// The autoscaler's target CPU use, in percent of the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 100))]
+    pub cpu: Option<u32>,
 }
 
 /// Between `min` and `max` pods.
@@ -190,6 +248,10 @@ pub struct ReplicaRange {
     /// The most pods (at least `min`, at most 1000).
     #[schemars(range(min = 1, max = 1000))]
     pub max: u32,
+    /// The autoscaler's target CPU use, in percent of the CPU request (1–100): it adds pods when the average is above, removes them when below. Default: 70.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 100), extend("default" = 70))]
+    pub cpu: Option<u32>,
 }
 
 impl Replicas {
@@ -202,19 +264,19 @@ impl Replicas {
     }
 }
 
-/// HTTP paths of the health probes.
+/// The health probes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Probes {
-    /// Restart the container when this path fails.
+    /// Restart the container when this check fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub liveness: Option<String>,
-    /// Send traffic only while this path succeeds.
+    pub liveness: Option<Probe>,
+    /// Send traffic only while this check succeeds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub readiness: Option<String>,
-    /// Hold the other probes until this path succeeds once (slow starters).
+    pub readiness: Option<Probe>,
+    /// Hold the other probes until this check succeeds once (slow starters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub startup: Option<String>,
+    pub startup: Option<Probe>,
 }
 
 /// One value, or a list of them.
@@ -321,6 +383,16 @@ pub struct Storage {
 pub static OVERRIDABLE: LazyLock<Vec<&'static str>> =
     LazyLock::new(|| field_names(SchemaKind::App, &["environments", "<environment>"]));
 
+/// Parts of app fields that came after the field itself, which a blueprint
+/// version lists in `fields.supported` beside the fields: an app locked to a
+/// version without one is told which version has it. Each with what it is, for
+/// messages.
+pub const FIELD_GATES: &[(&str, &str)] = &[
+    ("resources.limits", "`resources.limits`"),
+    ("replicas.cpu", "`replicas.cpu`"),
+    ("probes.check", "a probe written as a mapping or `false`"),
+];
+
 /// The app fields: the fields of [`AppFile`], by the names app authors write.
 /// Blueprints declare which of them they support and require by these names.
 /// Derived from the type, so a new field is an app field without a second list
@@ -339,13 +411,20 @@ mod tests {
             blueprint: String::new(),
             image: String::new(),
             port: Some(1),
+            protocol: Some(Protocol::Http),
+            ports: Some(BTreeMap::new()),
+            service_port: Some(1),
             command: Some(vec![]),
             args: Some(vec![]),
             env: Some(BTreeMap::new()),
             secrets: Some(vec![]),
-            resources: Some(Resources { cpu: None, memory: None }),
+            resources: Some(Resources { cpu: None, memory: None, limits: None }),
             replicas: Some(Replicas::Fixed(1)),
             probes: Some(Probes { liveness: None, readiness: None, startup: None }),
+            run_as: Some(RunAs { user: 1, group: None }),
+            annotations: Some(BTreeMap::new()),
+            termination_grace_period: Some(String::new()),
+            strategy: Some(Strategy::Rolling),
             ingress: Some(OneOrMany::Many(vec![])),
             metrics: Some(Metrics { port: None, path: None }),
             calls: Some(vec![]),
@@ -353,6 +432,9 @@ mod tests {
             schedule: Some(String::new()),
             time_zone: Some(String::new()),
             concurrency: Some(Concurrency::Forbid),
+            backoff_limit: Some(0),
+            history: Some(History { successful: None, failed: None }),
+            deadline: Some(String::new()),
             storage: Some(Storage { size: String::new(), path: None, class: None }),
             build: Some(BuildKind::Docker),
             environments: Some(BTreeMap::new()),
@@ -364,7 +446,7 @@ mod tests {
 
         let over = serde_json::to_value(EnvOverride {
             replicas: Some(ReplicasOverride::Fixed(1)),
-            resources: Some(Resources { cpu: None, memory: None }),
+            resources: Some(Resources { cpu: None, memory: None, limits: None }),
             env: Some(BTreeMap::new()),
             secrets: Some(vec![]),
             ingress: Some(OneOrMany::Many(vec![])),

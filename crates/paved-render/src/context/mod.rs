@@ -8,10 +8,14 @@
 use std::collections::BTreeMap;
 
 use paved_blueprint::Blueprint;
-use paved_spec::app::{AppFile, Concurrency};
+use paved_spec::app::{AppFile, Concurrency, Probe};
 use paved_spec::platform::{Environment, Platform};
 use paved_spec::syntax;
 use serde::Serialize;
+
+mod workload;
+
+pub use workload::{ChecksContext, CheckContext, Header, HistoryContext, PortContext, RunAsContext};
 
 /// Image tag and digest given at render time (`--image-tag`, `--image-digest`);
 /// they replace what the app file says. A new tag alone also drops the file's
@@ -88,6 +92,28 @@ pub struct AppContext {
     pub concurrency: String,
     /// `app.storage`: the persistent volume per pod (app file `storage`); none when unset.
     pub storage: Option<StorageContext>,
+    /// `app.protocol`: what the main port speaks, `http`, `grpc` or `tcp` (app file `protocol`, else the blueprint's `defaults.protocol`, else `http`); also the main port's name.
+    pub protocol: String,
+    /// `app.service_port`: the Service's port in front of `app.port` (app file `servicePort`, default `port`); none without a port.
+    pub service_port: Option<u32>,
+    /// `app.container_ports`: every port of the container as `{name, port, service_port, protocol, app_protocol}`: the main port, then the app file's `ports` by name, then a metrics port that is none of those; empty when the app has none.
+    pub container_ports: Vec<PortContext>,
+    /// `app.checks`: the health checks, resolved (`{kind, path, port_name, port, service, command, headers, initial_delay_seconds, period_seconds, timeout_seconds, failure_threshold}` each): the app file's `probes` (a path, a mapping or `false`), else for an `http` main port the blueprint's `defaults.probes`, for `grpc` or `tcp` a liveness and a readiness check of that kind on the main port.
+    pub checks: ChecksContext,
+    /// `app.run_as`: `{user, group}` the pod runs as (app file `runAs`, group default the user; default 10001 for both).
+    pub run_as: RunAsContext,
+    /// `app.pod_annotations`: annotations for the pod template (app file `annotations`); empty when unset.
+    pub pod_annotations: BTreeMap<String, String>,
+    /// `app.termination_grace_period_seconds`: seconds a stopping pod gets (app file `terminationGracePeriod`); none: Kubernetes' default.
+    pub termination_grace_period_seconds: Option<u64>,
+    /// `app.strategy`: the Deployment's rollout, `RollingUpdate` or `Recreate` (app file `strategy`, default `rolling`).
+    pub strategy: String,
+    /// `app.backoff_limit`: retries of a failed run (app file `backoffLimit`); none: the blueprint's default.
+    pub backoff_limit: Option<u32>,
+    /// `app.history`: finished runs kept, `{successful, failed}` (app file `history`), each none for the blueprint's default.
+    pub history: HistoryContext,
+    /// `app.deadline_seconds`: seconds one run may take (app file `deadline`); none: no limit.
+    pub deadline_seconds: Option<u64>,
 }
 
 /// One entry of `app.env`: a plain environment variable.
@@ -106,6 +132,17 @@ pub struct ResourcesContext {
     pub cpu: String,
     /// `app.resources.memory`: the memory request and limit, a quantity string such as `256Mi` (app file `resources.memory`, else `defaults.resources.memory`).
     pub memory: String,
+    /// `app.resources.limits`: `{cpu, memory}`: the CPU limit (app file `resources.limits.cpu`; none: no CPU limit) and the memory limit (app file `resources.limits.memory`, else the memory request).
+    pub limits: LimitsContext,
+}
+
+/// `app.resources.limits`: the container's limits.
+#[derive(Debug, Serialize)]
+pub struct LimitsContext {
+    /// `app.resources.limits.cpu`: the CPU limit, a quantity string; none: no CPU limit.
+    pub cpu: Option<String>,
+    /// `app.resources.limits.memory`: the memory limit, a quantity string (default: the memory request).
+    pub memory: String,
 }
 
 /// `app.replicas`: how many pods, from the app file's `replicas`, else the blueprint's `defaults.replicas`.
@@ -119,6 +156,8 @@ pub struct ReplicasContext {
     pub autoscale: bool,
     /// `app.replicas.disruption_budget`: `min ≥ 2`, so render a PodDisruptionBudget that keeps a pod up during node drains.
     pub disruption_budget: bool,
+    /// `app.replicas.cpu`: the autoscaler's target CPU use in percent of the request (app file `replicas.cpu`, default 70).
+    pub cpu: u32,
 }
 
 /// `app.probes`: HTTP paths of the health probes, each the app's path, else the blueprint's `defaults.probes`, else none.
@@ -148,8 +187,10 @@ pub struct MetricsContext {
     pub port: u32,
     /// `app.metrics.path`: the HTTP path serving metrics (app file `metrics.path`, default `/metrics`).
     pub path: String,
-    /// `app.metrics.separate_port`: the metrics port is not `app.port`, so container and Service need a second, `metrics`-named port; always true for apps without `port` (workers).
+    /// `app.metrics.separate_port`: the metrics port is none of the app's other ports (`port`, `ports`), so container and Service need a `metrics`-named port of their own; always true for apps without ports (workers).
     pub separate_port: bool,
+    /// `app.metrics.port_name`: the name of the port serving metrics: `metrics` when separate, else the name of the port it is (the main port's protocol, or its key in `ports`).
+    pub port_name: String,
 }
 
 /// `app.storage`: one persistent volume per pod, from the app file's `storage`.
@@ -183,6 +224,8 @@ pub struct PlatformContext {
     pub ingress_annotations: BTreeMap<String, String>,
     /// `platform.service_monitor_labels`: labels Prometheus selects ServiceMonitors by (platform file `monitoring.serviceMonitorLabels`); empty when unset.
     pub service_monitor_labels: BTreeMap<String, String>,
+    /// `platform.image_pull_policy`: every container's `imagePullPolicy` (platform file `imagePullPolicy`, default `Always`).
+    pub image_pull_policy: String,
 }
 
 /// `blueprint`: the blueprint version being rendered, from its `blueprint.yaml`.
@@ -224,11 +267,33 @@ impl Context {
             full_image.push('@');
             full_image.push_str(digest);
         }
-        let probe = |app: Option<&String>, default: &Option<String>| app.cloned().or_else(|| default.clone());
+        // The paths, for blueprint versions written before probes had other forms.
+        let probe = |app: Option<&Probe>, default: &Option<Probe>| match app.or(default.as_ref()) {
+            Some(Probe::Path(path)) => Some(path.clone()),
+            _ => None,
+        };
         let probes = ProbesContext {
             liveness: probe(app.probes.as_ref().and_then(|p| p.liveness.as_ref()), &defaults.probes.liveness),
             readiness: probe(app.probes.as_ref().and_then(|p| p.readiness.as_ref()), &defaults.probes.readiness),
             startup: probe(app.probes.as_ref().and_then(|p| p.startup.as_ref()), &defaults.probes.startup),
+        };
+        let protocol = workload::protocol(app, blueprint);
+        let container_ports = workload::container_ports(app, protocol);
+        let checks = workload::checks(app, blueprint, protocol, &container_ports);
+        let limits = LimitsContext {
+            cpu: app.resources.as_ref().and_then(|r| r.limits.as_ref()).and_then(|l| l.cpu.as_ref()).map(ToString::to_string),
+            memory: app
+                .resources
+                .as_ref()
+                .and_then(|r| r.limits.as_ref())
+                .and_then(|l| l.memory.as_ref())
+                .map(ToString::to_string)
+                .unwrap_or_else(|| memory.clone()),
+        };
+        let replicas = app.replicas.unwrap_or(defaults.replicas);
+        let cpu_target = match replicas {
+            paved_spec::app::Replicas::Range(range) => range.cpu.unwrap_or(70),
+            paved_spec::app::Replicas::Fixed(_) => 70,
         };
         let ingress = app
             .ingress
@@ -247,10 +312,16 @@ impl Context {
             .collect();
         let metrics = app.metrics.as_ref().map(|m| {
             let port = m.port.or(app.port).unwrap_or_default();
+            let port_name = container_ports
+                .iter()
+                .find(|p| p.port == port && p.protocol == "TCP")
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| "metrics".into());
             MetricsContext {
                 port,
                 path: m.path.clone().unwrap_or_else(|| "/metrics".into()),
-                separate_port: Some(port) != app.port,
+                separate_port: port_name == "metrics",
+                port_name,
             }
         });
         let labels: BTreeMap<String, String> = [
@@ -288,8 +359,8 @@ impl Context {
                     .map(|(name, value)| EnvVar { name: name.clone(), value: value.clone() })
                     .collect(),
                 secrets: app.secrets.clone().unwrap_or_default(),
-                resources: ResourcesContext { cpu, memory },
-                replicas: ReplicasContext { min, max, autoscale: min < max, disruption_budget: min >= 2 },
+                resources: ResourcesContext { cpu, memory, limits },
+                replicas: ReplicasContext { min, max, autoscale: min < max, disruption_budget: min >= 2, cpu: cpu_target },
                 probes,
                 ingress,
                 metrics,
@@ -306,6 +377,20 @@ impl Context {
                     path: s.path.clone().unwrap_or_else(|| "/data".into()),
                     class: s.class.clone(),
                 }),
+                protocol: protocol.as_str().to_owned(),
+                service_port: app.port.map(|port| app.service_port.unwrap_or(port)),
+                container_ports,
+                checks,
+                run_as: workload::run_as(app),
+                pod_annotations: workload::pod_annotations(app),
+                termination_grace_period_seconds: workload::seconds(app.termination_grace_period.as_ref()),
+                strategy: workload::strategy(app),
+                backoff_limit: app.backoff_limit,
+                history: HistoryContext {
+                    successful: app.history.and_then(|h| h.successful),
+                    failed: app.history.and_then(|h| h.failed),
+                },
+                deadline_seconds: workload::seconds(app.deadline.as_ref()),
             },
             environment: EnvironmentContext {
                 name: environment.name.clone(),
@@ -316,6 +401,8 @@ impl Context {
                 ingress_class: platform.ingress.class_name.clone(),
                 ingress_annotations: platform.ingress.annotations.clone(),
                 service_monitor_labels: platform.monitoring.service_monitor_labels.clone(),
+                // TODO(pinning merge): platform.image_pull_policy
+                image_pull_policy: "Always".into(),
             },
             blueprint: BlueprintContext {
                 name: blueprint.meta.name.clone(),
