@@ -5,9 +5,9 @@ use std::ops::Bound;
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
-use paved_spec::{BlueprintRules, LaterVersion};
 use paved_spec::app::{APP_FIELDS, FIELD_GATES};
 use paved_spec::syntax::{BlueprintRef, Problem};
+use paved_spec::{BlueprintRules, LaterVersion};
 use paved_yaml::Limits;
 use semver::Version;
 

@@ -69,7 +69,8 @@ impl Fixture {
     }
 
     fn app(&self, name: &str, text: &str) -> ValidApp {
-        let resolve = |r: &paved_spec::syntax::BlueprintRef, _id: &str| self.catalog.resolve(r).map(|b| self.catalog.rules_of(b));
+        let resolve =
+            |r: &paved_spec::syntax::BlueprintRef, _id: &str| self.catalog.resolve(r).map(|b| self.catalog.rules_of(b));
         paved_spec::validate_app(SourceFile { name: name.into(), text: text.into() }, &self.platform, &resolve)
             .unwrap_or_else(|problems| panic!("{name} is not valid: {problems:?}"))
     }

@@ -70,7 +70,11 @@ impl RulePort {
 /// `ports` (pod ports: a `servicePort` in front changes nothing here).
 fn caller_ports(app: &AppFile) -> Vec<RulePort> {
     let main = app.port.map(RulePort::tcp);
-    let more = app.ports.iter().flatten().map(|(_, spec)| RulePort { port: spec.port(), udp: spec.protocol() == PortProtocol::Udp });
+    let more = app
+        .ports
+        .iter()
+        .flatten()
+        .map(|(_, spec)| RulePort { port: spec.port(), udp: spec.protocol() == PortProtocol::Udp });
     main.into_iter().chain(more).collect()
 }
 
@@ -107,15 +111,20 @@ pub(crate) fn policies(
     let mut egress = Vec::new();
     for entry in app.calls.iter().flatten() {
         let rule = match syntax::call(entry) {
-            Ok(Call::App { app: name }) => {
-                Rule { ports: directory.ports(&app.team, &name), peer: Peer::App { namespace: namespace.clone(), name } }
-            }
+            Ok(Call::App { app: name }) => Rule {
+                ports: directory.ports(&app.team, &name),
+                peer: Peer::App { namespace: namespace.clone(), name },
+            },
             Ok(Call::TeamApp { team, app: name }) => Rule {
                 ports: directory.ports(&team, &name),
                 peer: Peer::App { namespace: environment.namespace_for(&team), name },
             },
-            Ok(Call::Fqdn { host, port }) => Rule { peer: Peer::Fqdn { host }, ports: vec![RulePort::tcp(u32::from(port))] },
-            Ok(Call::Cidr { cidr, port }) => Rule { peer: Peer::Cidr { cidr }, ports: vec![RulePort::tcp(u32::from(port))] },
+            Ok(Call::Fqdn { host, port }) => {
+                Rule { peer: Peer::Fqdn { host }, ports: vec![RulePort::tcp(u32::from(port))] }
+            }
+            Ok(Call::Cidr { cidr, port }) => {
+                Rule { peer: Peer::Cidr { cidr }, ports: vec![RulePort::tcp(u32::from(port))] }
+            }
             // Validation has rejected anything else.
             Err(_) => continue,
         };
@@ -198,7 +207,8 @@ fn kubernetes(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
         })
     };
     let mut egress_rules = vec![kubernetes_dns()];
-    egress_rules.extend(egress.iter().filter_map(|r| Some(json!({ "to": [peer(&r.peer)?], "ports": ports(&r.ports) }))));
+    egress_rules
+        .extend(egress.iter().filter_map(|r| Some(json!({ "to": [peer(&r.peer)?], "ports": ports(&r.ports) }))));
     let ingress_rules: Vec<Value> =
         ingress.iter().filter_map(|r| Some(json!({ "from": [peer(&r.peer)?], "ports": ports(&r.ports) }))).collect();
     object(json!({

@@ -217,6 +217,20 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
             let hint = range_hint(schema, &path);
             push(path, false, words(), hint);
         }
+        // `true` where only `false` fits: a probe turned "on" says nothing.
+        ValidationErrorKind::Constant { expected_value }
+            if **expected_value == Value::Bool(false) && instance.as_bool() == Some(true) =>
+        {
+            push(
+                path,
+                false,
+                "`true` does not say what to check".into(),
+                Some(
+                    "write a path such as `/healthz`, one check such as `{tcp: true}`, or `false` to turn it off"
+                        .into(),
+                ),
+            );
+        }
         // Names, references and similar carry a pattern in the schema for
         // editors; the rules in `validate` check them with better messages.
         ValidationErrorKind::Pattern { .. }

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 mod workload;
 
-pub use workload::{ChecksContext, CheckContext, Header, HistoryContext, PortContext, RunAsContext};
+pub use workload::{CheckContext, ChecksContext, Header, HistoryContext, PortContext, RunAsContext};
 
 /// Image tag and digest given at render time (`--image-tag`, `--image-digest`);
 /// they replace what the app file says. A new tag alone also drops the file's
@@ -281,7 +281,12 @@ impl Context {
         let container_ports = workload::container_ports(app, protocol);
         let checks = workload::checks(app, blueprint, protocol, &container_ports);
         let limits = LimitsContext {
-            cpu: app.resources.as_ref().and_then(|r| r.limits.as_ref()).and_then(|l| l.cpu.as_ref()).map(ToString::to_string),
+            cpu: app
+                .resources
+                .as_ref()
+                .and_then(|r| r.limits.as_ref())
+                .and_then(|l| l.cpu.as_ref())
+                .map(ToString::to_string),
             memory: app
                 .resources
                 .as_ref()
@@ -360,7 +365,13 @@ impl Context {
                     .collect(),
                 secrets: app.secrets.clone().unwrap_or_default(),
                 resources: ResourcesContext { cpu, memory, limits },
-                replicas: ReplicasContext { min, max, autoscale: min < max, disruption_budget: min >= 2, cpu: cpu_target },
+                replicas: ReplicasContext {
+                    min,
+                    max,
+                    autoscale: min < max,
+                    disruption_budget: min >= 2,
+                    cpu: cpu_target,
+                },
                 probes,
                 ingress,
                 metrics,

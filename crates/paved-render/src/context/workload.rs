@@ -234,12 +234,8 @@ fn resolved(c: &ProbeCheck, main: Option<&PortContext>, ports: &[PortContext]) -
         Some(Grpc::Service(name)) => Some(name.clone()),
         _ => None,
     };
-    out.headers = c
-        .headers
-        .iter()
-        .flatten()
-        .map(|(name, value)| Header { name: name.clone(), value: value.clone() })
-        .collect();
+    out.headers =
+        c.headers.iter().flatten().map(|(name, value)| Header { name: name.clone(), value: value.clone() }).collect();
     out
 }
 

@@ -136,8 +136,10 @@ pub fn header_name(value: &str) -> Result<(), Problem> {
     let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
     match value.chars().find(|c| !token(*c)) {
         _ if value.is_empty() => Err(Problem::new("header name is empty").with_hint("name the header, like `X-Probe`")),
-        Some(c) => Err(Problem::new(format!("{} is not an HTTP header name: it contains {}", quote(value), describe_char(c)))
-            .with_hint("a header name is letters, digits and `-`, like `X-Probe`")),
+        Some(c) => {
+            Err(Problem::new(format!("{} is not an HTTP header name: it contains {}", quote(value), describe_char(c)))
+                .with_hint("a header name is letters, digits and `-`, like `X-Probe`"))
+        }
         None => Ok(()),
     }
 }

@@ -105,7 +105,8 @@ pub(super) fn workload_rules(app: &Node, rules: Option<&BlueprintRules>, r: &mut
     }
     if let Some((text, _)) = string(app, "deadline") {
         let check = syntax::duration(text).and_then(|s| match s {
-            0 => Err(Problem::new("a deadline of `0s` stops every run at once").with_hint("give a run the time it needs, such as `30m`")),
+            0 => Err(Problem::new("a deadline of `0s` stops every run at once")
+                .with_hint("give a run the time it needs, such as `30m`")),
             _ => Ok(()),
         });
         r.check(vec![key("deadline")], check);
@@ -116,7 +117,9 @@ pub(super) fn workload_rules(app: &Node, rules: Option<&BlueprintRules>, r: &mut
                 r.fail(
                     vec![key("replicas"), key("cpu")],
                     true,
-                    format!("`cpu` sets the autoscaler's target, and `min` equals `max` ({min}): there is no autoscaler"),
+                    format!(
+                        "`cpu` sets the autoscaler's target, and `min` equals `max` ({min}): there is no autoscaler"
+                    ),
                     Some("give a range, such as `{min: 2, max: 6, cpu: 60}`, or remove `cpu`".into()),
                 );
             }
@@ -162,8 +165,7 @@ fn port_rules(app: &Node, protocol: Protocol, r: &mut Rules) {
         if let Err(p) = syntax::port_name(&e.key) {
             r.fail(at.clone(), true, p.message, p.hint);
         }
-        let taken_names = ["http", "grpc", "tcp"];
-        if e.key == protocol.as_str() || (has_port && taken_names.contains(&e.key.as_str())) {
+        if has_port && e.key == protocol.as_str() {
             r.fail(
                 at.clone(),
                 true,
@@ -284,13 +286,21 @@ fn check_rules(probe: &Node, at: Vec<Segment>, ports: &[Port], main_port: Option
                 path("grpc"),
                 false,
                 format!("{} is not a gRPC service name", quote(service)),
-                Some("name the service, such as `payments.v1.Payments`, or write `grpc: true` for the whole server".into()),
+                Some(
+                    "name the service, such as `payments.v1.Payments`, or write `grpc: true` for the whole server"
+                        .into(),
+                ),
             );
         }
     }
     if let Some(NodeKind::Seq(argv)) = probe.get("exec").map(|n| &n.kind) {
         if argv.first().is_some_and(|a| matches!(&a.kind, NodeKind::String(s) if s.trim().is_empty())) {
-            r.fail(path("exec"), false, "the command is empty".into(), Some("name the program, such as `[pg_isready]`".into()));
+            r.fail(
+                path("exec"),
+                false,
+                "the command is empty".into(),
+                Some("name the program, such as `[pg_isready]`".into()),
+            );
         }
     }
     let kind = kinds.first().copied();
@@ -309,9 +319,16 @@ fn check_rules(probe: &Node, at: Vec<Segment>, ports: &[Port], main_port: Option
                 _ => None,
             };
             match found {
+                Some(p) if p.udp => r.fail(
+                    path("port"),
+                    false,
+                    format!("`{}` is a UDP port, and probes check over TCP", p.name),
+                    Some("check a TCP port of the app, or run a command, `{exec: [...]}`".into()),
+                ),
                 Some(_) => {}
                 None => {
-                    let known: Vec<String> = ports.iter().filter(|p| !p.udp).map(|p| format!("{} ({})", p.name, p.number)).collect();
+                    let known: Vec<String> =
+                        ports.iter().filter(|p| !p.udp).map(|p| format!("{} ({})", p.name, p.number)).collect();
                     let shown = match &port.kind {
                         NodeKind::Int(n) => n.to_string(),
                         NodeKind::String(s) => s.clone(),
@@ -322,8 +339,13 @@ fn check_rules(probe: &Node, at: Vec<Segment>, ports: &[Port], main_port: Option
                         false,
                         format!("{} is not a port of the app", quote(&shown)),
                         Some(match known.is_empty() {
-                            true => "the app declares no TCP port to check; run a command instead, `{exec: [...]}`".into(),
-                            false => format!("the app's TCP ports are {}", ticked(&known.iter().map(String::as_str).collect::<Vec<_>>())),
+                            true => {
+                                "the app declares no TCP port to check; run a command instead, `{exec: [...]}`".into()
+                            }
+                            false => format!(
+                                "the app's TCP ports are {}",
+                                ticked(&known.iter().map(String::as_str).collect::<Vec<_>>())
+                            ),
                         }),
                     );
                 }
@@ -334,7 +356,9 @@ fn check_rules(probe: &Node, at: Vec<Segment>, ports: &[Port], main_port: Option
             true,
             format!("`{kind}` checks a port, and the app has no `port`"),
             Some(match ports.iter().find(|p| !p.udp) {
-                Some(p) => format!("name the port to check, such as `port: {}`, or run a command, `{{exec: [...]}}`", p.name),
+                Some(p) => {
+                    format!("name the port to check, such as `port: {}`, or run a command, `{{exec: [...]}}`", p.name)
+                }
                 None => "run a command instead, such as `{exec: [/app/healthcheck]}`".into(),
             }),
         ),
@@ -370,12 +394,12 @@ fn check_rules(probe: &Node, at: Vec<Segment>, ports: &[Port], main_port: Option
 /// `resources.limits`: valid quantities, and never below the request.
 fn limit_rules(app: &Node, limits: &Node, rules: Option<&BlueprintRules>, r: &mut Rules) {
     let request = |field: &str| {
-        app.get("resources")
-            .and_then(|res| quantity(res, field))
-            .or_else(|| rules.and_then(|b| b.default_requests.as_ref()).map(|(cpu, memory)| match field {
+        app.get("resources").and_then(|res| quantity(res, field)).or_else(|| {
+            rules.and_then(|b| b.default_requests.as_ref()).map(|(cpu, memory)| match field {
                 "cpu" => cpu.clone(),
                 _ => memory.clone(),
-            }))
+            })
+        })
     };
     for field in ["cpu", "memory"] {
         let Some(limit) = quantity(limits, field) else { continue };
@@ -420,7 +444,8 @@ fn annotation_rules(app: &Node, r: &mut Rules) {
                 format!("{} is not an annotation an app may set: {why}", quote(&e.key)),
                 Some(match *prefix {
                     "paved.io/" => "remove it; choose a key under your own domain".to_owned(),
-                    _ => "remove it: every paved pod runs with the `RuntimeDefault` profile the platform requires".to_owned(),
+                    _ => "remove it: every paved pod runs with the `RuntimeDefault` profile the platform requires"
+                        .to_owned(),
                 }),
             );
         }
