@@ -97,6 +97,18 @@ fn image_tag_and_digest_come_from_the_command_line() {
     assert_eq!(code, 2, "{stderr}");
     let (code, _) = exit_code(&["render", "examples/", "--image-tag", "bad tag"]);
     assert_eq!(code, 2);
+    // `latest` is a finding when production renders, a warning otherwise, and
+    // nothing to say when a digest pins the image.
+    let (code, stderr) = exit_code(&["render", "examples/payments-api", "--image-tag", "latest"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("production environment `prod`"), "{stderr}");
+    let (code, stderr) = exit_code(&["render", "examples/payments-api", "-e", "dev", "--image-tag", "latest"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("warning: --image-tag: `latest` is not a version"), "{stderr}");
+    let (code, stderr) =
+        exit_code(&["render", "examples/payments-api", "--image-tag", "latest", "--image-digest", &digest]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("latest"), "{stderr}");
 }
 
 #[test]
@@ -301,6 +313,11 @@ fn calls_outside_the_rendered_set_are_notes_under_verbose() {
     let stderr = String::from_utf8_lossy(&verbose.stderr);
     assert!(
         stderr.contains("`payments-api` calls `payments/ledger-db`, which is not among the apps rendered"),
+        "{stderr}"
+    );
+    // A caller named in `calledBy` but not rendered is noted the same way.
+    assert!(
+        stderr.contains("`payments-api` accepts calls from `web/checkout`, which is not among the apps rendered"),
         "{stderr}"
     );
     // Rendered together, the same call is checked and limited to the callee's port.

@@ -28,7 +28,7 @@ pub struct AppFile {
     /// The blueprint and the versions acceptable: `NAME@MAJOR[.MINOR[.PATCH]]`, such as `api@1` (highest published 1.x.y), `api@1.2` (highest 1.2.z) or `api@1.2.3` (exactly). A bare name or `latest` is an error.
     #[schemars(regex(pattern = r"^[a-z0-9-]+@(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)){0,2}$"))]
     pub blueprint: String,
-    /// The container image: an OCI repository on an allowed registry, optionally with `:tag` and/or `@sha256:digest`. The tag and digest can also come at render time (`--image-tag`, `--image-digest`) or from Helm values.
+    /// The container image: an OCI repository on an allowed registry, optionally with `:tag` and/or `@sha256:digest`. The tag and digest can also come at render time (`--image-tag`, `--image-digest`) or from Helm values; a chart with neither refuses to render. The tag `latest` (without a digest) is an error in a production environment and a warning elsewhere: what runs would depend on when a node pulls it.
     pub image: String,
     /// The container port (1–65535). Required for the `api` and `stateful` blueprints; not allowed for `worker` and `cronjob`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,7 +122,7 @@ pub struct Resources {
     /// CPU request in cores (`0.5`, `2`) or millicores (`500m`). No CPU limit is set, so the app is never throttled below what the node has free.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<Quantity>,
-    /// Memory request and limit in bytes with a binary suffix: `256Mi`, `1Gi`.
+    /// Memory request and limit in binary units: `256Mi`, `1Gi`. A decimal unit (`128M`, 128,000,000 bytes) or a bare number of bytes is refused, with the binary size it most likely meant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<Quantity>,
 }
@@ -238,9 +238,9 @@ impl<T> OneOrMany<T> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ingress {
-    /// The host name. A name without a dot (`payments`) is completed with the environment's ingress domain (`payments.dev.apps.bank.internal`).
+    /// The host name. A name without a dot (`payments`) is completed with the environment's ingress domain (`payments.dev.apps.bank.internal`); a full name is used as written in every environment (a warning when it lies outside every environment's ingress domain and several environments would share it). A host only, never a URL: no scheme, port or path.
     pub host: String,
-    /// The path prefix routed to the app. Default: `/`.
+    /// The path prefix routed to the app (it routes every path below it). Default: `/`. With the platform's default `ingress.paths: strict`, only letters, digits, `/`, `_` and `-`: ingress-nginx denies an Ingress with any other character in a Prefix path at admission.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = "/"))]
     pub path: Option<String>,
