@@ -63,7 +63,7 @@ pub struct AppFile {
     /// Prometheus metrics: adds a ServiceMonitor, and allows traffic from monitoring to the metrics port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Metrics>,
-    /// Egress the app needs, one entry per dependency: `app` (same team), `team/app`, `https://host[:port]` (port 443 by default) or `CIDR:port` (`10.20.0.0/16:5432`).
+    /// Egress the app needs, one entry per dependency: `app` (same team), `team/app`, `https://host[:port]` (port 443 by default) or `CIDR:port` (`10.20.0.0/16:5432`). An app in the cluster is named, never addressed: `http://ledger.payments` or `ledger.payments.svc` is refused with `payments/ledger` as the fix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calls: Option<Vec<String>>,
     /// Ingress the app accepts, one entry per caller: `app` (same team), `team/app`, or `team/*` (every app of that team).
