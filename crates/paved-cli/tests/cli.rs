@@ -97,6 +97,18 @@ fn image_tag_and_digest_come_from_the_command_line() {
     assert_eq!(code, 2, "{stderr}");
     let (code, _) = exit_code(&["render", "examples/", "--image-tag", "bad tag"]);
     assert_eq!(code, 2);
+    // `latest` is a finding when production renders, a warning otherwise, and
+    // nothing to say when a digest pins the image.
+    let (code, stderr) = exit_code(&["render", "examples/payments-api", "--image-tag", "latest"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("production environment `prod`"), "{stderr}");
+    let (code, stderr) = exit_code(&["render", "examples/payments-api", "-e", "dev", "--image-tag", "latest"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("warning: --image-tag: `latest` is not a version"), "{stderr}");
+    let (code, stderr) =
+        exit_code(&["render", "examples/payments-api", "--image-tag", "latest", "--image-digest", &digest]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("latest"), "{stderr}");
 }
 
 #[test]
@@ -241,6 +253,53 @@ fn a_platform_file_replaces_the_embedded_one() {
     }
 }
 
+/// The platform file states what its cluster admits and how nodes pull:
+/// `ingress.paths` decides which ingress paths validate, and
+/// `imagePullPolicy` reaches templates as `platform.image_pull_policy`.
+#[test]
+fn the_platform_file_sets_ingress_paths_and_the_pull_policy() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let app = tmp.path().join("app.yaml");
+    fs::write(
+        &app,
+        "name: shop\nteam: web\nblueprint: api@1.1\nimage: acr.bank.internal/web/shop:1.0.0\nport: 8080\ningress: {host: shop, path: /api/v1.0}\n",
+    )
+    .expect("write");
+    let app = app.to_str().expect("utf-8");
+    let (code, stderr) = exit_code(&["render", app, "--lock", "none"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("`/api/v1.0` contains `.`") && stderr.contains("did you mean `/api`?"), "{stderr}");
+
+    let embedded = fs::read_to_string(common::root().join("platform.yaml")).expect("platform.yaml");
+    let platform = tmp.path().join("platform.yaml");
+    fs::write(&platform, embedded.replace("paths: strict", "paths: any")).expect("write");
+    let p = platform.to_str().expect("utf-8");
+    let out = stdout_of(&["render", app, "--lock", "none", "--platform", p, "-e", "dev"]);
+    assert!(out.contains("path: /api/v1.0\n"), "{out}");
+
+    // A version written against the new context field renders the platform's policy.
+    let catalog = tmp.path().join("blueprints");
+    let target = catalog.join("api/1.1.0");
+    common::copy_dir(&common::root().join("blueprints/api/1.1.0"), &target);
+    let template = target.join("templates/deployment.yaml.j2");
+    let text = fs::read_to_string(&template).expect("template");
+    assert!(text.contains("imagePullPolicy: IfNotPresent"), "the published template hard-codes its policy");
+    fs::write(&template, text.replace("IfNotPresent", "{{ platform.image_pull_policy }}")).expect("write");
+    let catalog = catalog.to_str().expect("utf-8");
+    let render = |platform: &str| {
+        stdout_of(&["render", app, "--lock", "none", "--blueprints", catalog, "--platform", platform, "-e", "dev"])
+    };
+    assert!(render(p).contains("imagePullPolicy: Always\n"), "the default is Always");
+    fs::write(
+        &platform,
+        embedded
+            .replace("paths: strict", "paths: any")
+            .replace("imagePullPolicy: Always", "imagePullPolicy: IfNotPresent"),
+    )
+    .expect("write");
+    assert!(render(p).contains("imagePullPolicy: IfNotPresent\n"));
+}
+
 #[test]
 fn a_catalog_on_disk_renders_like_the_embedded_one() {
     let embedded = stdout_of(&["render", "examples/"]);
@@ -301,6 +360,11 @@ fn calls_outside_the_rendered_set_are_notes_under_verbose() {
     let stderr = String::from_utf8_lossy(&verbose.stderr);
     assert!(
         stderr.contains("`payments-api` calls `payments/ledger-db`, which is not among the apps rendered"),
+        "{stderr}"
+    );
+    // A caller named in `calledBy` but not rendered is noted the same way.
+    assert!(
+        stderr.contains("`payments-api` accepts calls from `web/checkout`, which is not among the apps rendered"),
         "{stderr}"
     );
     // Rendered together, the same call is checked and limited to the callee's port.

@@ -24,7 +24,7 @@ fn app() -> impl Strategy<Value = Value> {
         (1u32..5, 0u32..10).prop_map(|(min, extra)| json!({ "min": min, "max": min + extra })),
     ];
     let cpu = prop::sample::select(vec!["100m", "0.5", "2", "250m", "1500m"]);
-    let memory = prop::sample::select(vec!["128Mi", "1Gi", "512Mi", "2G"]);
+    let memory = prop::sample::select(vec!["128Mi", "1Gi", "512Mi", "2Gi"]);
     let tag = "[a-z0-9][a-z0-9._-]{0,20}";
     (
         (name(), "[a-z][a-z0-9]{0,10}", blueprint, tag, 1024u32..65535),

@@ -202,7 +202,8 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
             push(path, true, words(), hint);
         }
         ValidationErrorKind::Type { kind } => {
-            let hint = type_hint(&paved_jsonschema::expected_types(kind), instance);
+            let hint = type_hint(&paved_jsonschema::expected_types(kind), instance)
+                .or_else(|| env_value_hint(&path, instance));
             push(path, false, words(), hint);
         }
         ValidationErrorKind::Enum { options } => {
@@ -298,6 +299,22 @@ fn type_hint(expected: &str, found: &Value) -> Option<String> {
         Value::Null => Some("a key with nothing after it is null; give it a value or remove it".into()),
         _ => None,
     }
+}
+
+/// An `env` value that is a mapping or a list: people write Kubernetes'
+/// `valueFrom` or a nested config here. Says what an env value is and where a
+/// Secret's keys come in, without naming forms a later version may add.
+fn env_value_hint(path: &[Segment], found: &Value) -> Option<String> {
+    let in_env = match path {
+        [Segment::Key(env), Segment::Key(_)] => env == "env",
+        [Segment::Key(envs), Segment::Key(_), Segment::Key(env), Segment::Key(_)] => {
+            envs == "environments" && env == "env"
+        }
+        _ => false,
+    };
+    (in_env && (found.is_object() || found.is_array())).then(|| {
+        "write the value as a string, in quotes (numbers and booleans too, like `\"8080\"`); a Secret's keys come in as variables through `secrets`".to_owned()
+    })
 }
 
 /// The subschemas that describe the value at `path` (following `$ref`,

@@ -224,7 +224,7 @@ pub struct PlatformContext {
     pub ingress_annotations: BTreeMap<String, String>,
     /// `platform.service_monitor_labels`: labels Prometheus selects ServiceMonitors by (platform file `monitoring.serviceMonitorLabels`); empty when unset.
     pub service_monitor_labels: BTreeMap<String, String>,
-    /// `platform.image_pull_policy`: every container's `imagePullPolicy` (platform file `imagePullPolicy`, default `Always`).
+    /// `platform.image_pull_policy`: every container's `imagePullPolicy`, `Always` or `IfNotPresent` (platform file `imagePullPolicy`, default `Always`, so a pod never runs an image its node cached for a pod with more rights).
     pub image_pull_policy: String,
 }
 
@@ -412,8 +412,7 @@ impl Context {
                 ingress_class: platform.ingress.class_name.clone(),
                 ingress_annotations: platform.ingress.annotations.clone(),
                 service_monitor_labels: platform.monitoring.service_monitor_labels.clone(),
-                // TODO(pinning merge): platform.image_pull_policy
-                image_pull_policy: "Always".into(),
+                image_pull_policy: platform.image_pull_policy.as_str().to_owned(),
             },
             blueprint: BlueprintContext {
                 name: blueprint.meta.name.clone(),

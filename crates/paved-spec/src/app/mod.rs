@@ -34,7 +34,7 @@ pub struct AppFile {
     /// The blueprint and the versions acceptable: `NAME@MAJOR[.MINOR[.PATCH]]`, such as `api@1` (highest published 1.x.y), `api@1.2` (highest 1.2.z) or `api@1.2.3` (exactly). A bare name or `latest` is an error.
     #[schemars(regex(pattern = r"^[a-z0-9-]+@(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)){0,2}$"))]
     pub blueprint: String,
-    /// The container image: an OCI repository on an allowed registry, optionally with `:tag` and/or `@sha256:digest`. The tag and digest can also come at render time (`--image-tag`, `--image-digest`) or from Helm values.
+    /// The container image: an OCI repository on an allowed registry, optionally with `:tag` and/or `@sha256:digest`. The tag and digest can also come at render time (`--image-tag`, `--image-digest`) or from Helm values; a chart with neither refuses to render. The tag `latest` (without a digest) is an error in a production environment and a warning elsewhere: what runs would depend on when a node pulls it.
     pub image: String,
     /// The container port (1–65535). Required for the `api` and `stateful` blueprints; not allowed for `worker` and `cronjob`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -92,7 +92,7 @@ pub struct AppFile {
     /// Prometheus metrics: adds a ServiceMonitor, and allows traffic from monitoring to the metrics port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Metrics>,
-    /// Egress the app needs, one entry per dependency: `app` (same team), `team/app`, `https://host[:port]` (port 443 by default) or `CIDR:port` (`10.20.0.0/16:5432`).
+    /// Egress the app needs, one entry per dependency: `app` (same team), `team/app`, `https://host[:port]` (port 443 by default) or `CIDR:port` (`10.20.0.0/16:5432`). An app in the cluster is named, never addressed: `http://ledger.payments` or `ledger.payments.svc` is refused with `payments/ledger` as the fix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calls: Option<Vec<String>>,
     /// Ingress the app accepts, one entry per caller: `app` (same team), `team/app`, or `team/*` (every app of that team).
@@ -161,7 +161,7 @@ pub struct Resources {
     /// CPU request in cores (`0.5`, `2`) or millicores (`500m`). No CPU limit is set unless `limits.cpu` asks for one, so the app is never throttled below what the node has free.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<Quantity>,
-    /// Memory request in bytes with a binary suffix: `256Mi`, `1Gi`. It is also the memory limit unless `limits.memory` sets one.
+    /// Memory request in binary units: `256Mi`, `1Gi`. It is also the memory limit unless `limits.memory` sets one. A decimal unit (`128M`, 128,000,000 bytes) or a bare number of bytes is refused, with the binary size it most likely meant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<Quantity>,
     /// Limits above the requests: `{memory: 1Gi}` lets the app burst to 1Gi, `{cpu: 2}` caps its CPU. A limit below its request is an error. Limits change at deploy time without a new render (the chart's values), as requests do.
@@ -176,7 +176,7 @@ pub struct ResourceLimits {
     /// CPU limit in cores or millicores, at least the CPU request. Default: none (the app may use idle CPU).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<Quantity>,
-    /// Memory limit with a binary suffix, at least the memory request. Default: the memory request.
+    /// Memory limit in binary units, at least the memory request. Default: the memory request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<Quantity>,
 }
@@ -300,9 +300,9 @@ impl<T> OneOrMany<T> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ingress {
-    /// The host name. A name without a dot (`payments`) is completed with the environment's ingress domain (`payments.dev.apps.bank.internal`).
+    /// The host name. A name without a dot (`payments`) is completed with the environment's ingress domain (`payments.dev.apps.bank.internal`); a full name is used as written in every environment (a warning when it lies outside every environment's ingress domain and several environments would share it). A host only, never a URL: no scheme, port or path.
     pub host: String,
-    /// The path prefix routed to the app. Default: `/`.
+    /// The path prefix routed to the app (it routes every path below it). Default: `/`. With the platform's default `ingress.paths: strict`, only letters, digits, `/`, `_` and `-`: ingress-nginx denies an Ingress with any other character in a Prefix path at admission.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = "/"))]
     pub path: Option<String>,

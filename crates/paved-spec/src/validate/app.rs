@@ -10,7 +10,7 @@ use paved_jsonschema::quote;
 use paved_yaml::{Node, NodeKind, Segment, Span};
 
 use super::rules::{Rules, finding, int, key, problem, quantity, string, ticked, unknown_environment};
-use super::{internal, into_diagnostics, load, over_long, schema_hint};
+use super::{environment, internal, into_diagnostics, load, over_long, schema_hint};
 use crate::app::{APP_FIELDS, AppFile, FIELD_GATES, OVERRIDABLE, Protocol};
 use crate::diagnostic::{Diagnostic, Finding, SourceFile};
 use crate::limits::{MAX_PROBLEMS_PER_FILE, RESERVED_PREFIX};
@@ -69,6 +69,10 @@ pub struct ValidApp {
     /// Per environment, in promotion order: the base with that environment's
     /// overrides merged over it (`environments` removed).
     pub environments: Vec<(String, AppFile)>,
+    /// What is allowed but likely a mistake (`latest` outside production, one
+    /// host shared by every environment), placed like problems; the CLI prints
+    /// them and renders anyway.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Load and check an app file. `resolve` looks the blueprint up in the
@@ -171,6 +175,9 @@ pub fn validate_app(
             add(&merged, schema::check(SchemaKind::App, &merged));
         }
         add(&merged, app_rules(&merged, platform, rules.as_ref()));
+        if let Some(environment) = platform.environment(env) {
+            add(&merged, environment::environment_rules(&merged, environment, platform));
+        }
         effective.push((env.to_string(), merged));
     }
 
@@ -184,6 +191,8 @@ pub fn validate_app(
         (Err(e), _) => return Err(vec![internal(&file, e.to_string())]),
         (_, None) => return Err(vec![internal(&file, "no blueprint".into())]),
     };
+    let warnings = environment::warnings(&effective, platform);
+    let warnings = into_diagnostics(SchemaKind::App, &file, &root, warnings, Vec::new());
     let mut environments = Vec::new();
     for (env, node) in effective {
         match typed(&node) {
@@ -192,7 +201,7 @@ pub fn validate_app(
         }
     }
     let name_span = root.get("name").map(|n| n.span).unwrap_or_default();
-    Ok(ValidApp { file, app, blueprint, blueprint_id, name_span, root, environments })
+    Ok(ValidApp { file, app, blueprint, blueprint_id, name_span, root, environments, warnings })
 }
 
 fn without_environments(root: &Node) -> Node {
@@ -393,7 +402,7 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
             r.check(vec![key("resources"), key("cpu")], syntax::cpu_quantity(&cpu));
         }
         if let Some(memory) = quantity(resources, "memory") {
-            r.check(vec![key("resources"), key("memory")], syntax::memory_quantity(&memory));
+            r.check(vec![key("resources"), key("memory")], syntax::container_memory(&memory));
         }
     }
     if let Some(replicas) = app.get("replicas") {
@@ -428,10 +437,9 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
     let mut routes = BTreeSet::new();
     for (path, item) in ingress_items {
         if let Some((host, _)) = string(item, "host") {
-            let check = if host.contains('.') { syntax::dns_subdomain(host) } else { syntax::dns_label(host, 63) };
             let mut p = path.clone();
             p.push(key("host"));
-            r.check(p.clone(), check);
+            r.check(p.clone(), syntax::ingress_host(host));
             let route =
                 (host.to_owned(), string(item, "path").map(|(s, _)| s.to_owned()).unwrap_or_else(|| "/".into()));
             if !routes.insert(route.clone()) {
@@ -446,7 +454,7 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
         if let Some((http, _)) = string(item, "path") {
             let mut p = path.clone();
             p.push(key("path"));
-            r.check(p, syntax::http_path(http));
+            r.check(p, syntax::ingress_path(http, platform.ingress.paths));
         }
     }
     if let Some(metrics) = app.get("metrics") {

@@ -406,7 +406,7 @@ fn limit_rules(app: &Node, limits: &Node, rules: Option<&BlueprintRules>, r: &mu
         let at = vec![key("resources"), key("limits"), key(field)];
         let syntax = match field {
             "cpu" => syntax::cpu_quantity(&limit),
-            _ => syntax::memory_quantity(&limit),
+            _ => syntax::container_memory(&limit),
         };
         if syntax.is_err() {
             r.check(at, syntax);
