@@ -55,6 +55,7 @@ fn output_is_byte_identical_across_runs_and_argument_order() {
     let forward = stdout_of(&[
         "render",
         "examples/payments-api/app.yaml",
+        "examples/fraud-score",
         "examples/ledger-db",
         "examples/ledger-worker/app.yaml",
         "examples/statement-export",
@@ -62,6 +63,7 @@ fn output_is_byte_identical_across_runs_and_argument_order() {
     let backward = stdout_of(&[
         "render",
         "examples/statement-export/app.yaml",
+        "examples/fraud-score/app.yaml",
         "examples/ledger-worker",
         "examples/ledger-db/app.yaml",
         "examples/payments-api",
@@ -119,7 +121,13 @@ fn out_writes_a_marked_tree_and_replaces_only_its_own() {
     stdout_of(&["render", "examples/", "--out", out_arg]);
     let tree = common::read_tree(&out);
     assert!(tree.contains_key(".paved-tree"));
-    for app in ["payments/payments-api", "payments/fraud-score", "payments/ledger-worker", "payments/statement-export", "payments/ledger-db"] {
+    for app in [
+        "payments/payments-api",
+        "payments/fraud-score",
+        "payments/ledger-worker",
+        "payments/statement-export",
+        "payments/ledger-db",
+    ] {
         for env in ["dev", "test", "prod"] {
             for file in [
                 "manifests.yaml",
@@ -744,4 +752,31 @@ fn upgrade_rewrites_a_narrow_pin_and_never_half_upgrades() {
     assert!(upgraded.contains("blueprint: \"api@1.1\"  # held back\n"), "{upgraded}");
     assert!(fs::read_to_string(&lock).expect("lock").contains("api@1.1.0"));
     assert_eq!(exit_code(&["render", app, "--locked", "--lock", lock_arg]).0, 0, "pin and lock agree");
+}
+
+/// An app whose lock holds a version without a field it uses is told which
+/// version has the field, and that `paved upgrade` moves it there (its pin
+/// allows that version); after the upgrade it renders.
+#[test]
+fn a_field_the_locked_version_lacks_names_the_version_and_paved_upgrade() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let list = stdout_of(&["blueprint", "list"]);
+    let digest =
+        list.lines().find(|l| l.starts_with("api        1.1.0")).and_then(|l| l.split_whitespace().last()).expect("d");
+    let lock = tmp.path().join("paved.lock");
+    fs::write(&lock, format!("apps:\n  payments/fraud-score:\n    blueprint: api@1.1.0\n    digest: {digest}\n"))
+        .expect("w");
+    let lock_arg = lock.to_str().expect("utf-8");
+    let (code, stderr) = exit_code(&["render", "examples/fraud-score", "--lock", lock_arg, "--format", "short"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "protocol: `protocol` needs blueprint `api@1.2.0` or newer; this app renders with `api@1.1.0` (run `paved upgrade` to move the app (and `paved.lock`) to the newest version its pin `api@1` allows)"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("resources.limits: `resources.limits` needs blueprint `api@1.2.0`"), "{stderr}");
+    assert_eq!(exit_code(&["upgrade", "examples/fraud-score", "--lock", lock_arg]).0, 0);
+    assert!(fs::read_to_string(&lock).expect("lock").contains("blueprint: api@1.2.0"));
+    assert_eq!(exit_code(&["render", "examples/fraud-score", "--lock", lock_arg]).0, 0);
 }

@@ -33,7 +33,12 @@ fn app() -> impl Strategy<Value = Value> {
         workload(),
     )
         .prop_map(
-            |((name, team, blueprint, tag, port), (env, replicas, resources, ingress, metrics), (prod, calls), more)| {
+            |(
+                (name, team, blueprint, tag, port),
+                (env, replicas, resources, ingress, metrics),
+                (prod, calls),
+                more,
+            )| {
                 let mut app = Map::new();
                 app.insert("name".into(), json!(name));
                 app.insert("team".into(), json!(team));
@@ -99,22 +104,21 @@ fn workload() -> impl Strategy<Value = Workload> {
         "[a-zA-Z0-9 $:{}#-]{0,12}".prop_map(|header| json!({ "http": "/ready", "headers": { "X-Probe": header } })),
     ];
     (
-        (prop::option::of(prop::sample::select(vec!["http", "grpc", "tcp"])), prop::option::of((20000u32..30000, any::<bool>()))),
-        (prop::option::of(probe), prop::option::of(prop::sample::select(vec!["2Gi", "4Gi"])), prop::option::of(10000u32..70000)),
+        (
+            prop::option::of(prop::sample::select(vec!["http", "grpc", "tcp"])),
+            prop::option::of((20000u32..30000, any::<bool>())),
+        ),
+        (
+            prop::option::of(probe),
+            prop::option::of(prop::sample::select(vec!["2Gi", "4Gi"])),
+            prop::option::of(10000u32..70000),
+        ),
         prop::collection::btree_map("[a-z]{1,8}\\.example\\.com/[a-z]{1,8}", any::<String>(), 0..3),
         (prop::option::of(prop::sample::select(vec!["30s", "2m", "1h30m"])), any::<bool>()),
         prop::option::of((0u32..6, 0u32..10, prop::sample::select(vec!["30m", "2h"]))),
     )
-        .prop_map(|((protocol, extra_port), (probe, limits, run_as), annotations, (grace, recreate), tuning)| Workload {
-            protocol,
-            extra_port,
-            probe,
-            limits,
-            run_as,
-            annotations,
-            grace,
-            recreate,
-            tuning,
+        .prop_map(|((protocol, extra_port), (probe, limits, run_as), annotations, (grace, recreate), tuning)| {
+            Workload { protocol, extra_port, probe, limits, run_as, annotations, grace, recreate, tuning }
         })
 }
 
