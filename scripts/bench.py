@@ -312,13 +312,23 @@ def main() -> None:
     p.add_argument("--dir", default=None, help="where to make the temporary directory (default: $TMPDIR or /tmp);\n"
                    "/dev/shm (tmpfs) takes the disk out of the figures")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory (its path is printed)")
+    p.add_argument("--report", action="store_true", help="time only `paved report` (the HTML page of issue 17)")
+    p.add_argument("--generate-only", action="store_true", help="write the apps into --dir and stop (for tests)")
     args = p.parse_args()
+
+    if args.generate_only:
+        if not args.dir:
+            sys.exit("bench: --generate-only needs --dir")
+        generate(args.apps, args.seed, Path(args.dir))
+        return
 
     work = Path(tempfile.mkdtemp(prefix="paved-bench-", dir=args.dir))
     print(f"working in {work} ({fs_type(work)})", file=sys.stderr)
     try:
         if args.scaling:
             scaling(args, work)
+        elif args.report:
+            report_only(args, work)
         else:
             bench(args, work)
     finally:
@@ -409,6 +419,9 @@ def bench(args: argparse.Namespace, work: Path) -> None:
                 helm_rss = max(helm_rss, r.rss_kb)
             helm_runs.append(total / len(sample) * charts)
 
+    print(f"paved report: {runs} runs", file=sys.stderr)
+    reports = report_runs(args.paved, apps_dir, work / "report", runs)
+
     print(f"cp -r: {runs} runs", file=sys.stderr)
     copies = []
     for _ in range(runs):
@@ -440,6 +453,12 @@ def bench(args: argparse.Namespace, work: Path) -> None:
     rows.append(
         ("paved diff --base HEAD (both sides)", fmt_s(statistics.median(diff_t)), spread(diff_t),
          fmt_mb(max(r.rss_kb for r in diffs)))
+    )  # fmt: skip
+
+    report_t = [r.seconds for r in reports]
+    rows.append(
+        ("paved report --out (one HTML page)", fmt_s(statistics.median(report_t)), spread(report_t),
+         fmt_mb(max(r.rss_kb for r in reports)))
     )  # fmt: skip
 
     print()
@@ -476,6 +495,31 @@ def bench(args: argparse.Namespace, work: Path) -> None:
     print("- cp -r: copying the output tree, the floor set by writing those bytes. Caches cannot be dropped")
     print("  here, so every row reads and writes through a warm page cache.")
     print("- Peak RSS is each process's own maximum resident set (wait4 rusage).")
+
+
+def report_runs(paved: str, apps_dir: Path, out: Path, runs: int) -> list[Run]:
+    """`paved report`: every app's versions and images, each environment's call graph, one page."""
+    result = []
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        result.append(timed([paved, "report", str(apps_dir), "--out", str(out)], env=paved_env()))
+    return result
+
+
+def report_only(args: argparse.Namespace, work: Path) -> None:
+    """`scripts/bench --report`: the report's time alone (issue 17: under 2 s for 1,000 apps)."""
+    _, apps_dir = prepare(args, work, args.apps)
+    out = work / "report"
+    runs = report_runs(args.paved, apps_dir, out, args.runs)
+    size = (out / "index.html").stat().st_size
+    seconds = [r.seconds for r in runs]
+    print()
+    print(f"paved report, {args.apps} apps x {len(ENVIRONMENTS)} environments, one page of {size / 1e6:.1f} MB; "
+          f"{args.runs} runs; {os.cpu_count()} CPUs")
+    print()
+    table(["", "median", "min – max", "peak RSS"],
+          [("paved report --out", fmt_s(statistics.median(seconds)), spread(seconds),
+            fmt_mb(max(r.rss_kb for r in runs)))])  # fmt: skip
 
 
 def scaling(args: argparse.Namespace, work: Path) -> None:

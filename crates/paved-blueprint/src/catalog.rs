@@ -292,7 +292,7 @@ impl Catalog {
 
     /// Whether a version may be chosen for a new resolution: published and not
     /// yanked (or the catalog has no index, as a catalog being written).
-    fn usable(&self, b: &Blueprint) -> bool {
+    pub(crate) fn usable(&self, b: &Blueprint) -> bool {
         match (&self.index, &b.publication) {
             (None, _) => true,
             (Some(_), Some(publication)) => !publication.yanked,

@@ -15,6 +15,7 @@ mod catalog;
 pub mod index;
 pub mod lock;
 mod meta;
+pub mod outdated;
 
 pub use catalog::{Blueprint, Catalog, CatalogError, TestCase};
 pub use meta::{BlueprintMeta, Defaults, FieldLists};

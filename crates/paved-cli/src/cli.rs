@@ -60,6 +60,12 @@ pub enum Command {
     Graph(GraphArgs),
     /// Move apps to the newest blueprint version their pins allow, showing what changes.
     Upgrade(UpgradeArgs),
+    /// What is behind: each app's pin and locked version next to the newest it could run.
+    Outdated(OutdatedArgs),
+    /// Every image each app deploys in each environment, as rendered or as deployed.
+    Images(ImagesArgs),
+    /// One static HTML page: the outdated table, the images, the call graphs, version adoption.
+    Report(ReportPageArgs),
     /// Render teams' landing zones: namespace, quota, access, Argo CD projects, baseline policy.
     LandingZone(LandingZoneArgs),
     /// Work with the blueprint catalog.
@@ -288,6 +294,70 @@ pub enum GraphFormat {
     Mermaid,
     /// Graphviz DOT.
     Dot,
+    /// An SVG picture, laid out and drawn by paved (no Graphviz needed): teams as boxes, external hosts apart.
+    Svg,
+}
+
+#[derive(Debug, Args)]
+pub struct OutdatedArgs {
+    /// App files, or directories searched for `app.yaml`. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+    /// Exit 1 when an app runs a deprecated or yanked version, or is behind what its pin allows.
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// Aligned columns, for a terminal.
+    Table,
+    /// A Markdown table, for a pull request or a wiki page.
+    Markdown,
+    /// For machines.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ImagesArgs {
+    /// App files, or directories searched for `app.yaml`. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Only these environments (repeatable). Default: every environment.
+    #[arg(long = "env", short = 'e', value_name = "ENV")]
+    pub envs: Vec<String>,
+    /// A tree written by `paved render --out DIR`: apply its `promoted.yaml` files, so the
+    /// images are those deployed.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// How to print the images.
+    #[arg(long, value_enum, default_value_t = ImagesFormat::Table)]
+    pub format: ImagesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImagesFormat {
+    /// One row per container: environment, team, app, workload, container, role, image.
+    Table,
+    /// A Markdown table of the same rows.
+    Markdown,
+    /// The rows as a JSON array.
+    Json,
+    /// Each distinct image once, sorted: the input of a scanner or a registry import.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportPageArgs {
+    /// App files, or directories searched for `app.yaml`. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Where to write `index.html` (created when missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Only these environments (repeatable). Default: every environment.
+    #[arg(long = "env", short = 'e', value_name = "ENV")]
+    pub envs: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -27,11 +27,13 @@ macro_rules! outln {
 
 mod cli;
 mod commands;
+mod fleet;
 mod inputs;
 #[cfg(test)]
 mod limits_doc;
 mod renders;
 mod report;
+mod table;
 mod target;
 mod write;
 

@@ -7,10 +7,12 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 
 use paved_blueprint::Blueprint;
+use paved_render::backstage::{self, CatalogApp};
 use paved_render::output::AppOutputs;
 use paved_render::output::paths::EnvFolder;
 use paved_render::{Charts, Directory, ImageOverride, Input, Rendered};
 use paved_spec::ValidApp;
+use paved_spec::platform::Environment;
 
 use crate::inputs::Setup;
 use crate::target::chosen_environments;
@@ -132,16 +134,26 @@ pub fn render_with(
     Renders::new(setup, &forced, &envs, &ImageOverride::default(), charts).all()
 }
 
-/// What each app renders once: its pipeline.
+/// What each app renders once: its pipeline and its Backstage entities.
 pub fn pipelines(setup: &Setup, apps: &[ValidApp]) -> Result<Vec<AppOutputs>, Failure> {
+    let environments: Vec<Vec<&Environment>> = apps
+        .iter()
+        .map(|app| app.environments.iter().filter_map(|(env, _)| setup.platform.environment(env)).collect())
+        .collect();
+    let mut catalog = Vec::with_capacity(apps.len());
+    for (app, environments) in apps.iter().zip(&environments) {
+        catalog.push(CatalogApp { app: &app.app, blueprint: setup.blueprint_of(app)?, environments });
+    }
+    let entities = backstage::entities(&catalog, &setup.platform);
     apps.par_iter()
-        .map(|app| {
+        .zip(entities)
+        .map(|(app, backstage)| {
             let blueprint = setup.blueprint_of(app)?;
             let pipeline = setup
                 .engine
                 .render_pipeline(&app.app, &setup.platform, blueprint)
                 .map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
-            Ok(AppOutputs { team: app.app.team.clone(), app: app.app.name.clone(), pipeline })
+            Ok(AppOutputs { team: app.app.team.clone(), app: app.app.name.clone(), pipeline, backstage })
         })
         .collect()
 }

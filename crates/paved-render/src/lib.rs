@@ -14,17 +14,20 @@
 //! [`paved_yaml::emit`], via [`output`].
 
 pub mod argocd;
+pub mod backstage;
 pub mod chart;
 pub mod context;
 pub mod diff;
 mod engine;
 pub mod graph;
+pub mod images;
 mod jinja;
 pub mod landing;
 mod netpol;
 mod normalise;
 pub mod output;
 pub mod pipeline;
+pub mod report;
 
 pub use context::ImageOverride;
 pub use engine::{Charts, Engine, Input, RenderError, Rendered};

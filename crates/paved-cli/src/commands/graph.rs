@@ -1,4 +1,4 @@
-//! `paved graph`: the call graph of a set of apps, as Mermaid or DOT.
+//! `paved graph`: the call graph of a set of apps, as Mermaid, DOT or SVG.
 
 use paved_render::graph::{self, GraphApp};
 
@@ -18,6 +18,7 @@ pub fn run(global: &Global, args: GraphArgs) -> Outcome {
     let text = match args.format {
         GraphFormat::Mermaid => graph::mermaid(&nodes),
         GraphFormat::Dot => graph::dot(&nodes),
+        GraphFormat::Svg => graph::svg(&nodes),
     };
     out!("{text}");
     Ok(())

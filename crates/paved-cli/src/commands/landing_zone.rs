@@ -24,7 +24,11 @@ pub fn run(global: &Global, args: LandingZoneArgs) -> Outcome {
         }
     }
     match &args.target.out {
-        Some(dir) => write::tree(dir, output::landing_tree(&zones), &[]),
+        Some(dir) => {
+            let mut files = output::landing_tree(&zones);
+            files.extend(output::landing_team_files(teams.values()));
+            write::tree(dir, files, &[])
+        }
         None => print_stream(&output::landing_stream(&zones)),
     }
 }

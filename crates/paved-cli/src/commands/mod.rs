@@ -6,9 +6,12 @@ mod completions;
 mod diff;
 mod explain;
 mod graph;
+mod images;
 mod landing_zone;
 mod new;
+mod outdated;
 mod render;
+mod report;
 mod schema;
 mod upgrade;
 mod validate;
@@ -24,6 +27,9 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Diff(args) => diff::run(&cli.global, args),
         Command::New(args) => new::run(&cli.global, args),
         Command::Graph(args) => graph::run(&cli.global, args),
+        Command::Outdated(args) => outdated::run(&cli.global, args),
+        Command::Images(args) => images::run(&cli.global, args),
+        Command::Report(args) => report::run(&cli.global, args),
         Command::LandingZone(args) => landing_zone::run(&cli.global, args),
         Command::Upgrade(args) => upgrade::run(&cli.global, args),
         Command::Blueprint(command) => blueprint::run(&cli.global, command),

@@ -61,6 +61,11 @@ impl Setup {
         self.locked
     }
 
+    /// Whether the lock holds an entry for `app` (`paved outdated` says when it does not).
+    pub fn has_lock_entry(&self, app: &ValidApp) -> bool {
+        self.lock.apps.contains_key(&format!("{}/{}", app.app.team, app.app.name))
+    }
+
     /// Where the lock file is, when there is one.
     pub fn lock_path(&self) -> Option<&Path> {
         self.lock_path.as_deref()

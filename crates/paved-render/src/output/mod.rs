@@ -10,6 +10,7 @@
 //! drawn). Landing zones have their own list, in `landing.rs`.
 
 mod applications;
+mod backstage;
 mod chart;
 mod landing;
 mod manifests;
@@ -53,7 +54,7 @@ struct Writer {
 const WRITERS: [Writer; 4] = [manifests::WRITER, chart::WRITER, policies::WRITER, applications::WRITER];
 
 /// Every output of an app made once, whatever the environment.
-const APP_WRITERS: [fn(&AppOutputs) -> Files; 1] = [pipeline::files];
+const APP_WRITERS: [fn(&AppOutputs) -> Files; 2] = [pipeline::files, backstage::files];
 
 /// One YAML stream holding every object, each document headed by a comment
 /// naming its environment and app. `rendered` must already be in output order.
@@ -89,6 +90,9 @@ pub struct AppOutputs {
     pub app: String,
     /// The app's Azure DevOps pipeline, when its blueprint has a pipeline template.
     pub pipeline: Option<String>,
+    /// The app's Backstage entities (`crate::backstage::entities`): its Component, and
+    /// the Resources its `catalog-info.yaml` defines.
+    pub backstage: Vec<serde_json::Value>,
 }
 
 /// The file tree, as relative path → contents (sorted by path).
@@ -125,6 +129,12 @@ pub fn landing_stream(zones: &[LandingZone]) -> String {
             documents(&format!("{}/{}", zone.environment, zone.team), objects)
         })
         .collect()
+}
+
+/// The landing-zone tree's files that are per team, whatever the environment
+/// (each team's Backstage Group), from the team files.
+pub fn landing_team_files<'a>(teams: impl IntoIterator<Item = &'a paved_spec::team::TeamFile>) -> Files {
+    teams.into_iter().flat_map(|team| landing::TEAM_WRITERS.iter().flat_map(move |writer| writer(team))).collect()
 }
 
 /// The landing-zone tree (`paved landing-zone --out DIR`; its layout is in

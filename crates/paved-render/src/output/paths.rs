@@ -13,6 +13,7 @@
 //!   <team>/<app>/<env>/application.yaml    the Argo CD Applications: the chart's, then the policies'
 //!   <team>/<app>/<env>/promoted.yaml       the image the pipeline promoted (the pipeline's file; paved keeps it)
 //!   <team>/<app>/azure-pipelines.yml       the app's Azure DevOps pipeline
+//!   <team>/<app>/catalog-info.yaml         the app's Backstage entities: its Component, the external hosts it calls first
 //! ```
 //!
 //! The tree of landing zones (`paved landing-zone --out DIR`):
@@ -22,6 +23,7 @@
 //!   .paved-tree
 //!   <team>/<env>/cluster.yaml    for the environment's cluster: namespace, quota, limits, accounts, access, baseline policy
 //!   <team>/<env>/argocd.yaml     for the namespace Argo CD runs in: the team's AppProject and its policy project
+//!   <team>/catalog-info.yaml     the team's Backstage Group
 //! ```
 //!
 //! The Argo CD Applications point into the first tree (`argocd.rs`), and the
@@ -99,6 +101,19 @@ pub fn is_promoted(path: &str) -> bool {
 /// An app's pipeline in the tree: `<team>/<app>/azure-pipelines.yml`.
 pub fn pipeline(team: &str, app: &str) -> String {
     format!("{team}/{app}/{PIPELINE}")
+}
+
+/// The file Backstage reads entities from, by its convention.
+pub const CATALOG_INFO: &str = "catalog-info.yaml";
+
+/// An app's Backstage entities in the tree: `<team>/<app>/catalog-info.yaml`.
+pub fn catalog_info(team: &str, app: &str) -> String {
+    format!("{team}/{app}/{CATALOG_INFO}")
+}
+
+/// A team's Backstage Group in the landing-zone tree: `<team>/catalog-info.yaml`.
+pub fn landing_catalog_info(team: &str) -> String {
+    format!("{team}/{CATALOG_INFO}")
 }
 
 /// A landing zone's objects for the environment's cluster.
