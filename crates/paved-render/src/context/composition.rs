@@ -47,6 +47,14 @@ pub fn env_vars(env: Option<&BTreeMap<String, EnvValue>>) -> Vec<EnvVarContext> 
         .collect()
 }
 
+/// One variable as Kubernetes writes it.
+fn kubernetes_env(var: EnvVarContext) -> Value {
+    match var.value_from {
+        Some(from) => json!({ "name": var.name, "valueFrom": from }),
+        None => json!({ "name": var.name, "value": var.value }),
+    }
+}
+
 /// `app.files`: the app's files, ready to mount.
 #[derive(Debug, Clone, Serialize)]
 pub struct FilesContext {
@@ -213,8 +221,8 @@ pub struct ContainerContext {
     pub command: Option<Vec<String>>,
     /// Its arguments override.
     pub args: Option<Vec<String>>,
-    /// Its env variables, as `app.env_vars`.
-    pub env: Vec<EnvVarContext>,
+    /// Its env variables as Kubernetes lists them (`{name, value}` or `{name, valueFrom}`), sorted by name: a sidecar's settings are render-time, never chart values.
+    pub env: Vec<Value>,
     /// `{cpu, memory, limit_cpu, limit_memory}`: its requests (default 50m, 64Mi) and limits (memory: the request unless set; CPU: none unless set).
     pub resources: ContainerResources,
     /// `Always` for a sidecar (a native sidecar: an init container that keeps running); none for an init container.
@@ -256,7 +264,7 @@ pub fn containers(app: &AppFile) -> Vec<ContainerContext> {
             image: c.image.clone(),
             command: c.command.clone(),
             args: c.args.clone(),
-            env: env_vars(c.env.as_ref()),
+            env: env_vars(c.env.as_ref()).into_iter().map(kubernetes_env).collect(),
             resources: container_resources(c.resources.as_ref()),
             restart_policy,
             port: c
@@ -302,7 +310,7 @@ pub struct MigrateContext {
     pub command: Option<Vec<String>>,
     /// Its arguments.
     pub args: Option<Vec<String>>,
-    /// The labels of the Job and its pod: the app's, with `app.kubernetes.io/name` and `/instance` set to the Job's name, so the app's own network policy and Service never select it.
+    /// The labels of the Job and its pod: the app's pod labels (its workload identity too), with `app.kubernetes.io/name` and `/instance` set to the Job's name, so the app's own network policy and Service never select it.
     pub labels: BTreeMap<String, String>,
     /// The labels that select the migration's pods (its network policy uses them).
     pub selector: BTreeMap<String, String>,

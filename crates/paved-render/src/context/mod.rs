@@ -384,7 +384,7 @@ impl Context {
                 service_account_annotations.insert("azure.workload.identity/tenant-id".into(), tenant.clone());
             }
         }
-        let migrate = composition::migrate(app, &labels, &files);
+        let migrate = composition::migrate(app, &pod_labels, &files);
         let mut context = Context {
             app: AppContext {
                 name: app.name.clone(),
