@@ -133,8 +133,10 @@ fn collect(value: &Value, context: &Context, values: &mut Map<String, Value>) ->
 
 fn insert(values: &mut Map<String, Value>, name: &str, default: Value) -> Result<(), String> {
     let parts: Vec<&str> = name.split('.').collect();
+    // Go templates read `.Values.a._b`: a part starts with a letter or `_` (env names may).
     let valid = |p: &&str| {
-        p.starts_with(|c: char| c.is_ascii_alphabetic()) && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
     if !parts.iter().all(valid) {
         return Err(format!("`value(\"{name}\", …)`: a value name is dotted identifiers, like `resources.cpu`"));

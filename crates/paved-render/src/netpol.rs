@@ -156,20 +156,44 @@ pub(crate) fn policies(
         let peer = Peer::Pods { namespace: monitoring.namespace.clone(), labels: monitoring.pod_labels.clone() };
         ingress.push(Rule { peer, ports: vec![RulePort::tcp(metrics.port)] });
     }
-    flavors(platform)
+    // A workload identity signs in at Entra ID, by name, as an `https://` call would.
+    if context.app.azure_identity.is_some() {
+        egress.push(Rule {
+            peer: Peer::Fqdn { host: platform.azure.login_host.clone() },
+            ports: vec![RulePort::tcp(443)],
+        });
+    }
+    let app_pods = Subject { name: &context.app.name, labels: &context.labels, selector: &context.selector };
+    let mut out: Vec<Object> = flavors(platform)
         .into_iter()
         .map(|flavor| match flavor {
-            PolicyFlavor::Kubernetes => kubernetes(context, &ingress, &egress),
-            PolicyFlavor::Cilium => cilium(context, &ingress, &egress),
+            PolicyFlavor::Kubernetes => kubernetes(context, &app_pods, &ingress, &egress),
+            PolicyFlavor::Cilium => cilium(context, &app_pods, &ingress, &egress),
         })
-        .collect()
+        .collect();
+    // The migration's pods: the app's egress, and nothing may call them.
+    if let Some(migrate) = &context.app.migrate {
+        let pods = Subject { name: &migrate.name, labels: &migrate.labels, selector: &migrate.selector };
+        out.extend(flavors(platform).into_iter().map(|flavor| match flavor {
+            PolicyFlavor::Kubernetes => kubernetes(context, &pods, &[], &egress),
+            PolicyFlavor::Cilium => cilium(context, &pods, &[], &egress),
+        }));
+    }
+    out
 }
 
-fn metadata(context: &Context) -> Value {
+/// The pods a policy selects, and how it is named and labelled.
+struct Subject<'a> {
+    name: &'a str,
+    labels: &'a BTreeMap<String, String>,
+    selector: &'a BTreeMap<String, String>,
+}
+
+fn metadata(context: &Context, subject: &Subject<'_>) -> Value {
     json!({
-        "name": context.app.name,
+        "name": subject.name,
         "namespace": context.app.namespace,
-        "labels": context.labels,
+        "labels": subject.labels,
         "annotations": context.annotations,
     })
 }
@@ -184,7 +208,7 @@ fn namespace_selector(namespace: &str) -> Value {
 
 /// A NetworkPolicy (networking.k8s.io/v1). Naming both policy types makes it
 /// deny everything in both directions that its rules do not allow.
-fn kubernetes(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
+fn kubernetes(context: &Context, subject: &Subject<'_>, ingress: &[Rule], egress: &[Rule]) -> Object {
     let ports = |ports: &[RulePort]| match ports {
         [] => Value::Null,
         ports => ports.iter().map(|p| json!({ "protocol": p.protocol(), "port": p.port })).collect(),
@@ -214,9 +238,9 @@ fn kubernetes(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
     object(json!({
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
-        "metadata": metadata(context),
+        "metadata": metadata(context, subject),
         "spec": {
-            "podSelector": { "matchLabels": context.selector },
+            "podSelector": { "matchLabels": subject.selector },
             "policyTypes": ["Ingress", "Egress"],
             "ingress": ingress_rules,
             "egress": egress_rules,
@@ -225,7 +249,7 @@ fn kubernetes(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
 }
 
 /// A CiliumNetworkPolicy (cilium.io/v2), which can also allow hosts by name.
-fn cilium(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
+fn cilium(context: &Context, subject: &Subject<'_>, ingress: &[Rule], egress: &[Rule]) -> Object {
     let to_ports = |ports: &[RulePort]| match ports {
         [] => Value::Null,
         ports => {
@@ -254,7 +278,7 @@ fn cilium(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
     egress_rules.extend(egress.iter().map(|r| with_ports(peer(&r.peer, true), &r.ports)));
     let ingress_rules: Vec<Value> = ingress.iter().map(|r| with_ports(peer(&r.peer, false), &r.ports)).collect();
     let mut spec = json!({
-        "endpointSelector": { "matchLabels": context.selector },
+        "endpointSelector": { "matchLabels": subject.selector },
         "enableDefaultDeny": { "ingress": true, "egress": true },
         "egress": egress_rules,
     });
@@ -268,7 +292,7 @@ fn cilium(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
     object(json!({
         "apiVersion": "cilium.io/v2",
         "kind": "CiliumNetworkPolicy",
-        "metadata": metadata(context),
+        "metadata": metadata(context, subject),
         "spec": spec,
     }))
 }

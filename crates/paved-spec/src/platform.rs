@@ -40,6 +40,31 @@ pub struct Platform {
     #[serde(default)]
     #[schemars(extend("default" = "Always"))]
     pub image_pull_policy: PullPolicy,
+    /// Microsoft Entra Workload ID, for apps with `identity.azure`.
+    #[serde(default)]
+    pub azure: Azure,
+}
+
+/// Microsoft Entra Workload ID on the platform's clusters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Azure {
+    /// The host apps sign in at (their egress on port 443 is allowed by name). Default: `login.microsoftonline.com` (Azure's public cloud).
+    #[serde(default = "default_login_host")]
+    pub login_host: String,
+    /// The Entra ID tenant apps' identities belong to, as the ServiceAccount's `azure.workload.identity/tenant-id` annotation. Default: none (the tenant the cluster's workload-identity webhook is configured with).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+}
+
+impl Default for Azure {
+    fn default() -> Self {
+        Azure { login_host: default_login_host(), tenant_id: None }
+    }
+}
+
+fn default_login_host() -> String {
+    "login.microsoftonline.com".into()
 }
 
 /// When a node pulls an image (the containers' `imagePullPolicy`).

@@ -302,8 +302,7 @@ fn type_hint(expected: &str, found: &Value) -> Option<String> {
 }
 
 /// An `env` value that is a mapping or a list: people write Kubernetes'
-/// `valueFrom` or a nested config here. Says what an env value is and where a
-/// Secret's keys come in, without naming forms a later version may add.
+/// `valueFrom` or a nested config here. Says what an env value may be.
 fn env_value_hint(path: &[Segment], found: &Value) -> Option<String> {
     let in_env = match path {
         [Segment::Key(env), Segment::Key(_)] => env == "env",
@@ -313,7 +312,7 @@ fn env_value_hint(path: &[Segment], found: &Value) -> Option<String> {
         _ => false,
     };
     (in_env && (found.is_object() || found.is_array())).then(|| {
-        "write the value as a string, in quotes (numbers and booleans too, like `\"8080\"`); a Secret's keys come in as variables through `secrets`".to_owned()
+        "write the value as a string, in quotes (numbers and booleans too, like `\"8080\"`), or read one: `{secret: NAME, key: KEY}`, `{configMap: NAME, key: KEY}` or `{field: metadata.name}`".to_owned()
     })
 }
 

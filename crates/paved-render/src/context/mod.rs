@@ -13,8 +13,13 @@ use paved_spec::platform::{Environment, Platform};
 use paved_spec::syntax;
 use serde::Serialize;
 
+mod composition;
 mod workload;
 
+pub use composition::{
+    AzureIdentityContext, ConfigMapContext, ContainerContext, ContainerResources, EnvVarContext, FilesContext,
+    MigrateContext, SidecarPort, TmpContext,
+};
 pub use workload::{CheckContext, ChecksContext, Header, HistoryContext, PortContext, RunAsContext};
 
 /// Image tag and digest given at render time (`--image-tag`, `--image-digest`);
@@ -114,6 +119,28 @@ pub struct AppContext {
     pub history: HistoryContext,
     /// `app.deadline_seconds`: seconds one run may take (app file `deadline`); none: no limit.
     pub deadline_seconds: Option<u64>,
+    /// `app.env_vars`: every env variable, sorted by name, as `{name, value, value_from}`: a plain `value` (write it as the deploy-time value `env.<NAME>`), or a ready `value_from` (`secretKeyRef`, `configMapKeyRef`, `fieldRef`) that never becomes a chart value (app file `env`).
+    pub env_vars: Vec<EnvVarContext>,
+    /// `app.files`: `{config_map, volumes, mounts}`: the ConfigMap of the `content` files (`{name, data}`, named by a hash of its data; none without such files), and the pod volumes and container mounts of every file (app file `files`).
+    pub files: FilesContext,
+    /// `app.tmp`: `{size_limit, medium}` of the writable `/tmp` (app file `volumes./tmp`, default `1Gi` on disk).
+    pub tmp: TmpContext,
+    /// `app.extra_volumes`: pod volumes beyond `/tmp` (and a stateful app's data): the files', then the scratch volumes' (app file `volumes`).
+    pub extra_volumes: Vec<serde_json::Value>,
+    /// `app.extra_mounts`: the app container's mounts beyond `/tmp` (and the data): the files', then the scratch volumes'.
+    pub extra_mounts: Vec<serde_json::Value>,
+    /// `app.init_containers`: init containers in order, then sidecars (`restart_policy: Always`), each `{name, image, command, args, env, resources, restart_policy, port}` (app file `init`, `sidecars`).
+    pub init_containers: Vec<ContainerContext>,
+    /// `app.pod_labels`: `labels`, plus `azure.workload.identity/use: "true"` with an Azure identity; for pod templates.
+    pub pod_labels: BTreeMap<String, String>,
+    /// `app.service_account_annotations`: `annotations`, plus `azure.workload.identity/client-id` (and `/tenant-id`) with an Azure identity; for the ServiceAccount.
+    pub service_account_annotations: BTreeMap<String, String>,
+    /// `app.azure_identity`: `{client_id, tenant_id}` (app file `identity.azure`, platform file `azure.tenantId`); none without.
+    pub azure_identity: Option<AzureIdentityContext>,
+    /// `app.migrate`: `{name, command, args, labels, selector, files}` of the migration Job (app file `migrate`); none without.
+    pub migrate: Option<MigrateContext>,
+    /// `app.spec_hash`: 10 hex digits of a hash of everything else this context holds for the app and the blueprint version: equal settings give an equal hash. A one-off Job is named with it, since a Job's pod template cannot change.
+    pub spec_hash: String,
 }
 
 /// One entry of `app.env`: a plain environment variable.
@@ -345,7 +372,20 @@ impl Context {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let annotations = BTreeMap::from([("paved.io/blueprint".to_owned(), blueprint.id.clone())]);
-        Context {
+        let files = composition::files(app, |hash| format!("{}-files-{hash}", app.name));
+        let (tmp, scratch_volumes, scratch_mounts) = composition::scratch(app);
+        let azure_identity = composition::azure_identity(app, platform);
+        let mut pod_labels = labels.clone();
+        let mut service_account_annotations = annotations.clone();
+        if let Some(identity) = &azure_identity {
+            pod_labels.insert("azure.workload.identity/use".into(), "true".into());
+            service_account_annotations.insert("azure.workload.identity/client-id".into(), identity.client_id.clone());
+            if let Some(tenant) = &identity.tenant_id {
+                service_account_annotations.insert("azure.workload.identity/tenant-id".into(), tenant.clone());
+            }
+        }
+        let migrate = composition::migrate(app, &pod_labels, &files);
+        let mut context = Context {
             app: AppContext {
                 name: app.name.clone(),
                 team: app.team.clone(),
@@ -357,11 +397,12 @@ impl Context {
                 port: app.port,
                 command: app.command.clone(),
                 args: app.args.clone(),
+                // Plain values only: versions before env references render these.
                 env: app
                     .env
                     .iter()
                     .flatten()
-                    .map(|(name, value)| EnvVar { name: name.clone(), value: value.clone() })
+                    .filter_map(|(name, value)| Some(EnvVar { name: name.clone(), value: value.text()?.to_owned() }))
                     .collect(),
                 secrets: app.secrets.clone().unwrap_or_default(),
                 resources: ResourcesContext { cpu, memory, limits },
@@ -402,6 +443,17 @@ impl Context {
                     failed: app.history.and_then(|h| h.failed),
                 },
                 deadline_seconds: workload::seconds(app.deadline.as_ref()),
+                env_vars: composition::env_vars(app.env.as_ref()),
+                extra_volumes: files.volumes.iter().cloned().chain(scratch_volumes).collect(),
+                extra_mounts: files.mounts.iter().cloned().chain(scratch_mounts).collect(),
+                files,
+                tmp,
+                init_containers: composition::containers(app),
+                pod_labels,
+                service_account_annotations,
+                azure_identity,
+                migrate,
+                spec_hash: String::new(),
             },
             environment: EnvironmentContext {
                 name: environment.name.clone(),
@@ -421,6 +473,10 @@ impl Context {
             labels,
             selector,
             annotations,
-        }
+        };
+        // Everything above, and which blueprint version renders it: the same
+        // settings give the same hash, and so a one-off Job keeps its name.
+        context.app.spec_hash = composition::hash(&(&context, &blueprint.id));
+        context
     }
 }

@@ -26,6 +26,8 @@ pub struct PortContext {
     pub protocol: String,
     /// The Service port's `appProtocol`: `http` or `grpc` for the main port (none for `tcp`), `http` for a metrics port, none for the others.
     pub app_protocol: Option<String>,
+    /// The sidecar that listens on it (a metrics port served by a sidecar); none for the app's own container. Write a port into the app's container only when this is none.
+    pub sidecar: Option<String>,
 }
 
 /// `app.checks`: the health checks, resolved: the app's probe, else the blueprint's default for the main port's protocol; none when `false` or absent.
@@ -116,6 +118,7 @@ pub fn container_ports(app: &AppFile, protocol: Protocol) -> Vec<PortContext> {
                 Protocol::Grpc => Some("grpc".into()),
                 Protocol::Tcp => None,
             },
+            sidecar: None,
         });
     }
     for (name, spec) in app.ports.iter().flatten() {
@@ -125,16 +128,19 @@ pub fn container_ports(app: &AppFile, protocol: Protocol) -> Vec<PortContext> {
             service_port: spec.port(),
             protocol: spec.protocol().as_str().to_owned(),
             app_protocol: None,
+            sidecar: None,
         });
     }
     if let Some(port) = app.metrics.as_ref().and_then(|m| m.port.or(app.port)) {
         if !out.iter().any(|p| p.port == port && p.protocol == "TCP") {
+            let sidecar = app.sidecars.iter().flatten().find(|s| s.port == Some(port)).map(|s| s.name.clone());
             out.push(PortContext {
                 name: "metrics".into(),
                 port,
                 service_port: port,
                 protocol: "TCP".into(),
                 app_protocol: Some("http".into()),
+                sidecar,
             });
         }
     }

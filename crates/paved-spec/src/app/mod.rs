@@ -12,7 +12,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::schema::{SchemaKind, field_names};
 
+mod composition;
 mod workload;
+
+pub use composition::{
+    AzureIdentity, ConfigMapKey, Container, EnvValue, FileSpec, Identity, Migrate, POD_FIELDS, PodField, SecretKey,
+    Volume,
+};
 
 pub use workload::{
     Grpc, History, Off, PortNumber, PortProtocol, PortRef, PortSpec, Probe, ProbeCheck, Protocol, RunAs, Strategy,
@@ -58,9 +64,9 @@ pub struct AppFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub args: Option<Vec<String>>,
-    /// Plain environment variables, name to value. Values are strings: quote numbers and booleans (`"8080"`, `"true"`). Secrets go in `secrets`, never here.
+    /// Environment variables, name to value: a string (quote numbers and booleans: `"8080"`, `"true"`), or one key of a Secret (`{secret: NAME, key: KEY}`) or ConfigMap (`{configMap: NAME, key: KEY}`), or a field of the pod (`{field: metadata.name}`, `metadata.namespace`, `spec.nodeName`, `status.podIP`). A secret's value never appears in the app file or the chart's values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env: Option<BTreeMap<String, String>>,
+    pub env: Option<BTreeMap<String, EnvValue>>,
     /// Names of Kubernetes Secrets in the app's namespace; each is mounted whole as environment variables (`envFrom`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<Vec<String>>,
@@ -108,14 +114,32 @@ pub struct AppFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = "Forbid"))]
     pub concurrency: Option<Concurrency>,
-    /// How many times a failed run is retried before the run fails (`cronjob`). Default: 2.
+    /// Files mounted read-only, by absolute path: `{content: TEXT}`, or `{secret: NAME, key: KEY}` / `{configMap: NAME, key: KEY}` for one key of an existing one, each with an optional octal `mode`. Not under `/tmp` or a `volumes` path; two files never share a path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<BTreeMap<String, FileSpec>>,
+    /// Writable scratch space, by absolute path: `{size: 512Mi}`, or `{size: 64Mi, memory: true}` in memory. The root filesystem is read-only; `/tmp` is always writable (1Gi), and listing `/tmp` here changes its size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<BTreeMap<String, Volume>>,
+    /// Init containers, run in order before the app starts (waiting for a dependency, preparing a volume). Each gets the app's security defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init: Option<Vec<Container>>,
+    /// Containers beside the app for its whole life (a log shipper, a metrics exporter, a backup agent), started before the app and stopped after it (native sidecars, Kubernetes 1.29+). Each gets the app's security defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sidecars: Option<Vec<Container>>,
+    /// The app's cloud identity: `{azure: {clientId: UUID}}` for Microsoft Entra Workload ID, in place of a secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// A command run with the app's image (and its env, secrets and files) before each deploy, such as a database migration: `{command: [/app/migrate], args: [up]}` (`api`, `worker`, `stateful`). The deploy waits for it and stops when it fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migrate: Option<Migrate>,
+    /// How many times a failed run is retried before the run fails (`cronjob`, `job`). Default: 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 100))]
     pub backoff_limit: Option<u32>,
     /// How many finished runs are kept to look at (`cronjob`): `{successful: 3, failed: 5}`. Default: 3 of each.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<History>,
-    /// How long one run may take, retries included, before it is stopped and counts as failed, as a duration (`30m`, `2h`) (`cronjob`). Default: no limit.
+    /// How long one run may take, retries included, before it is stopped and counts as failed, as a duration (`30m`, `2h`) (`cronjob`, `job`). Default: no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
     /// Persistent storage, required for the `stateful` blueprint: one volume per pod.
@@ -142,7 +166,7 @@ pub struct EnvOverride {
     pub resources: Option<Resources>,
     /// Merged over `env`, variable by variable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env: Option<BTreeMap<String, String>>,
+    pub env: Option<BTreeMap<String, EnvValue>>,
     /// Replaces `secrets`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<Vec<String>>,
@@ -391,6 +415,7 @@ pub const FIELD_GATES: &[(&str, &str)] = &[
     ("resources.limits", "`resources.limits`"),
     ("replicas.cpu", "`replicas.cpu`"),
     ("probes.check", "a probe written as a mapping or `false`"),
+    ("env.references", "an `env` value that reads a Secret, a ConfigMap or the pod"),
 ];
 
 /// The app fields: the fields of [`AppFile`], by the names app authors write.
@@ -432,6 +457,12 @@ mod tests {
             schedule: Some(String::new()),
             time_zone: Some(String::new()),
             concurrency: Some(Concurrency::Forbid),
+            files: Some(BTreeMap::new()),
+            volumes: Some(BTreeMap::new()),
+            init: Some(vec![]),
+            sidecars: Some(vec![]),
+            identity: Some(Identity { azure: None }),
+            migrate: Some(Migrate { command: None, args: None }),
             backoff_limit: Some(0),
             history: Some(History { successful: None, failed: None }),
             deadline: Some(String::new()),

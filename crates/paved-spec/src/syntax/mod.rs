@@ -43,7 +43,10 @@ pub use ingress::{ingress_host, ingress_path};
 pub use names::{dns_label, dns_subdomain, env_var_name, object_id};
 pub use quantity::{container_memory, cpu_quantity, memory_quantity, quantity_magnitude};
 pub use typos::did_you_mean;
-pub use workload::{MAX_DURATION_SECONDS, annotation_key, duration, header_name, port_name};
+pub use workload::{
+    MAX_DURATION_SECONDS, annotation_key, data_key, duration, file_mode, header_name, mount_path, path_within,
+    port_name,
+};
 
 /// A syntax problem in one value: what is wrong, and an optional hint saying how to fix it.
 ///

@@ -144,6 +144,78 @@ pub fn header_name(value: &str) -> Result<(), Problem> {
     }
 }
 
+/// A path a file or volume is mounted at: absolute, written once (no `.`, `..`
+/// or empty parts, no `/` at the end), at most 1024 characters, and not the
+/// root.
+pub fn mount_path(value: &str) -> Result<(), Problem> {
+    const HINT: &str = "write an absolute path such as `/etc/app/config.toml`";
+    let bad = |reason: &str| Problem::new(format!("{} {reason}", quote(value)));
+    if value.is_empty() {
+        return Err(Problem::new("path is empty").with_hint(HINT));
+    }
+    if let Some(c) = value.chars().find(|c| c.is_whitespace() || c.is_control() || *c == '\\') {
+        return Err(bad(&format!("contains {}", describe_char(c))).with_hint(HINT));
+    }
+    if !value.starts_with('/') {
+        return Err(bad("is not an absolute path").with_hint(did_you_mean_hint(&format!("/{value}"))));
+    }
+    if value == "/" {
+        return Err(bad("is the root of the filesystem").with_hint(HINT));
+    }
+    if value.chars().count() > 1024 {
+        return Err(bad("is longer than 1024 characters").with_hint(HINT));
+    }
+    let parts: Vec<&str> = value[1..].split('/').collect();
+    if parts.iter().any(|p| *p == ".." || *p == ".") {
+        return Err(bad("has `.` or `..` in it").with_hint("write the path without them, as the container will see it"));
+    }
+    if parts.iter().any(|p| p.is_empty()) {
+        let clean = format!("/{}", parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("/"));
+        return Err(bad("has an empty part (`//`, or a `/` at the end)").with_hint(did_you_mean_hint(&clean)));
+    }
+    Ok(())
+}
+
+/// Whether `path` is `dir` or inside it (both as [`mount_path`] accepts them).
+pub fn path_within(path: &str, dir: &str) -> bool {
+    path == dir || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// A key of a Secret or ConfigMap: at most 253 letters, digits, `-`, `_` and
+/// `.`, and not `.` or `..`.
+pub fn data_key(value: &str) -> Result<(), Problem> {
+    const HINT: &str = "a key is letters, digits, `-`, `_` and `.`, like `password` or `config.toml`";
+    let bad = |reason: &str| Problem::new(format!("{} is not a valid key: {reason}", quote(value)));
+    if value.is_empty() {
+        return Err(Problem::new("key is empty").with_hint(HINT));
+    }
+    if let Some(c) = value.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
+        return Err(bad(&format!("it contains {}", describe_char(c))).with_hint(HINT));
+    }
+    if value.len() > 253 {
+        return Err(bad(&format!("it is {} characters long, the limit is 253", value.len())).with_hint(HINT));
+    }
+    if value == "." || value == ".." {
+        return Err(bad("it is a path element").with_hint(HINT));
+    }
+    Ok(())
+}
+
+/// A file mode written as an octal string (`"0440"`, `"644"`): its value, at
+/// most `0777`.
+pub fn file_mode(value: &str) -> Result<u32, Problem> {
+    const HINT: &str = "write the mode as octal digits in quotes, like `\"0440\"` (read by owner and group)";
+    let digits = value.strip_prefix("0o").unwrap_or(value);
+    if digits.is_empty() || !digits.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+        return Err(Problem::new(format!("{} is not an octal file mode", quote(value))).with_hint(HINT));
+    }
+    match u32::from_str_radix(digits, 8) {
+        Ok(mode) if mode <= 0o777 => Ok(mode),
+        _ => Err(Problem::new(format!("{} is more than `0777`", quote(value)))
+            .with_hint("a mode has three octal digits: owner, group, others; special bits cannot be set")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,6 +284,34 @@ mod tests {
             let problem = annotation_key(bad).expect_err(bad);
             assert!(problem.message.contains(part), "{bad}: {}", problem.message);
         }
+    }
+
+    #[test]
+    fn mount_paths() {
+        for ok in ["/etc/app/config.toml", "/data", "/var/run/x.sock"] {
+            assert_eq!(mount_path(ok), Ok(()), "{ok}");
+        }
+        for (bad, part, hint) in [
+            ("etc/app", "not an absolute path", "did you mean `/etc/app`?"),
+            ("/", "root", "absolute path"),
+            ("/etc/../passwd", "`..`", "without them"),
+            ("/etc//app/", "empty part", "did you mean `/etc/app`?"),
+            ("/etc/my file", "contains a space", "absolute path"),
+        ] {
+            let problem = mount_path(bad).expect_err(bad);
+            assert!(problem.message.contains(part), "{bad}: {}", problem.message);
+            assert!(problem.hint.as_deref().unwrap_or_default().contains(hint), "{bad}: {:?}", problem.hint);
+        }
+        assert!(path_within("/tmp/x", "/tmp") && path_within("/tmp", "/tmp") && !path_within("/tmpx", "/tmp"));
+    }
+
+    #[test]
+    fn keys_and_modes() {
+        assert_eq!(data_key("config.toml"), Ok(()));
+        assert!(data_key("a/b").is_err() && data_key("..").is_err() && data_key("").is_err());
+        assert_eq!(file_mode("0440"), Ok(0o440));
+        assert_eq!(file_mode("644"), Ok(0o644));
+        assert!(file_mode("0999").is_err() && file_mode("4755").is_err() && file_mode("rw").is_err());
     }
 
     #[test]

@@ -274,6 +274,14 @@ fn gated(node: &Node, gate: &str) -> Vec<Vec<Segment>> {
                 None => Vec::new(),
             }
         }
+        "env.references" => match node.get("env").map(|n| &n.kind) {
+            Some(NodeKind::Map(entries)) => entries
+                .iter()
+                .filter(|e| matches!(e.value.kind, NodeKind::Map(_)))
+                .map(|e| vec![key("env"), key(&e.key)])
+                .collect(),
+            _ => Vec::new(),
+        },
         "probes.check" => match node.get("probes").map(|n| &n.kind) {
             Some(NodeKind::Map(entries)) => entries
                 .iter()
@@ -427,6 +435,8 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
     }
     // Ports, probes, limits, identity, annotations and timings.
     super::workload::workload_rules(app, rules, &mut r);
+    // Env references, files, volumes, init containers, sidecars, identity, migration.
+    super::composition::composition_rules(app, platform, &mut r);
     let ingress_items: Vec<(Vec<Segment>, &Node)> = match app.get("ingress").map(|n| &n.kind) {
         Some(NodeKind::Map(_)) => app.get("ingress").map(|n| vec![(vec![key("ingress")], n)]).unwrap_or_default(),
         Some(NodeKind::Seq(items)) => {

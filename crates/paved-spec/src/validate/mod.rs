@@ -21,6 +21,7 @@ use crate::schema::{self, SchemaKind};
 use rules::finding;
 
 mod app;
+mod composition;
 mod environment;
 mod platform;
 mod rules;
