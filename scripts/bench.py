@@ -302,7 +302,7 @@ def spread(values: list[float]) -> str:
 
 def main() -> None:
     p = argparse.ArgumentParser(prog="scripts/bench", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--paved", required=True, help="the paved binary (release)")
+    p.add_argument("--paved", default="", help="the paved binary (release); needed unless --generate-only")
     p.add_argument("--helm", default="", help="the helm binary; empty: skip the helm row")
     p.add_argument("--apps", type=int, default=1000, help="how many apps (default 1000)")
     p.add_argument("--runs", type=int, default=5, help="runs of each timing (default 5)")
@@ -321,6 +321,8 @@ def main() -> None:
             sys.exit("bench: --generate-only needs --dir")
         generate(args.apps, args.seed, Path(args.dir))
         return
+    if not args.paved:
+        sys.exit("bench: --paved is needed")
 
     work = Path(tempfile.mkdtemp(prefix="paved-bench-", dir=args.dir))
     print(f"working in {work} ({fs_type(work)})", file=sys.stderr)

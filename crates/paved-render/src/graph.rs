@@ -10,6 +10,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use paved_spec::app::AppFile;
 use paved_spec::syntax::{self, Call, Caller};
 
+mod matrix;
+mod svg;
+pub use svg::svg;
+
 /// One app of the graph: its file settings and its blueprint's name.
 #[derive(Debug, Clone, Copy)]
 pub struct GraphApp<'a> {
@@ -248,87 +252,4 @@ fn escape_mermaid(s: &str) -> String {
 /// A DOT quoted string.
 fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n"))
-}
-
-/// The graph as an SVG picture, laid out and drawn by the `layout-rs` crate (a
-/// Sugiyama layout, as Graphviz's `dot` does), so no Graphviz binary is needed.
-///
-/// Each team is one box (a record) holding its apps, one row each, so a team
-/// reads as a cluster and its apps stay together however many there are;
-/// calls run from an app's row to the callee's row, labelled with the port.
-/// External hosts and ranges are boxes of their own, apart from every team,
-/// and the ingress controller a circle. Calls within a team loop back to its box.
-pub fn svg(apps: &[GraphApp<'_>]) -> String {
-    use layout::backends::svg::SVGWriter;
-    use layout::core::base::Orientation;
-    use layout::core::color::Color;
-    use layout::core::style::{LineStyleKind, StyleAttr};
-    use layout::std_shapes::render::get_shape_size;
-    use layout::std_shapes::shapes::{Arrow, Element, LineEndKind, RecordDef, ShapeKind};
-    use layout::topo::layout::VisualGraph;
-
-    let graph = build(apps);
-    let orientation = Orientation::LeftToRight;
-    // One font size everywhere: the writer keeps its styles in a hash map, and one
-    // entry is the only order that cannot change from run to run.
-    const FONT: usize = 14;
-    let style = |line: &str, fill: &str| StyleAttr::new(Color::fast(line), 1, Some(Color::fast(fill)), 6, FONT);
-    let element = |shape: ShapeKind, look: StyleAttr| {
-        let size = get_shape_size(orientation, &shape, FONT, false);
-        Element::create(shape, look, orientation, size)
-    };
-    let mut picture = VisualGraph::new(orientation);
-    // Where each node of the graph is drawn: a handle, and a port in a team's box.
-    let mut at: BTreeMap<Node, (layout::adt::dag::NodeHandle, Option<String>)> = BTreeMap::new();
-    if graph.has_ingress {
-        let handle =
-            picture.add_node(element(ShapeKind::new_circle("ingress controller"), style("#4a5568", "#edf2f7")));
-        at.insert(Node::Ingress, (handle, None));
-    }
-    for (team, members) in &graph.all_teams() {
-        let mut rows = vec![RecordDef::new_text(&format!("team {team}"))];
-        let mut ports = Vec::new();
-        if graph.whole_teams.contains(team) {
-            rows.push(RecordDef::new_text_with_port(&format!("every app of {team}"), "*"));
-            ports.push((Node::Team(team.clone()), "*".to_owned()));
-        }
-        for (name, blueprint) in members {
-            rows.push(RecordDef::new_text_with_port(&format!("{name} ({blueprint})"), name));
-            ports.push((Node::App { team: team.clone(), name: name.clone() }, name.clone()));
-        }
-        for (_, name) in graph.outside.iter().filter(|(t, _)| t == team) {
-            rows.push(RecordDef::new_text_with_port(&format!("{name} (not rendered)"), name));
-            ports.push((Node::App { team: team.clone(), name: name.clone() }, name.clone()));
-        }
-        let record = ShapeKind::new_record(&RecordDef::Array(rows));
-        let handle = picture.add_node(element(record, style("#2b6cb0", "#ebf4ff")));
-        for (node, port) in ports {
-            at.insert(node, (handle, Some(port)));
-        }
-    }
-    for external in &graph.externals {
-        let handle = picture.add_node(element(ShapeKind::new_box(external), style("#975a16", "#fffaf0")));
-        at.insert(Node::External(external.clone()), (handle, None));
-    }
-    for (from, to, port, accepted_only) in &graph.edges {
-        let (Some((from, from_port)), Some((to, to_port))) = (at.get(from), at.get(to)) else { continue };
-        let line = if *accepted_only { LineStyleKind::Dashed } else { LineStyleKind::Normal };
-        let label = port.map(|p| p.to_string()).unwrap_or_default();
-        let look = StyleAttr::new(Color::fast("#4a5568"), 1, None, 0, FONT);
-        let arrow = Arrow::new(LineEndKind::None, LineEndKind::Arrow, line, &label, &look, from_port, to_port);
-        picture.add_edge(arrow, *from, *to);
-    }
-    let mut writer = SVGWriter::new();
-    if picture.num_nodes() > 0 {
-        picture.do_it(false, false, false, &mut writer);
-    }
-    let text = writer.finalize();
-    // The XML declaration would be out of place inside an HTML page; the rest is the SVG element.
-    let text = text.strip_prefix(r#"<?xml version="1.0" encoding="UTF-8" standalone="no"?>"#).unwrap_or(&text);
-    // The writer's fonts are Times; a sans-serif face reads better at small sizes.
-    let mut svg = text.replace("font-family: Times, serif;", "font-family: sans-serif;");
-    if !svg.ends_with('\n') {
-        svg.push('\n');
-    }
-    svg
 }

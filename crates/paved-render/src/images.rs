@@ -47,6 +47,10 @@ pub enum Role {
     Init,
     /// A native sidecar: an init container with `restartPolicy: Always`, beside the app for its whole life.
     Sidecar,
+    /// A container of an Argo CD sync hook (an object annotated `argocd.argoproj.io/hook`),
+    /// run around each deploy rather than beside the app: the migration Job, run before
+    /// every sync (`PreSync`).
+    Hook,
 }
 
 impl Role {
@@ -56,9 +60,13 @@ impl Role {
             Role::Container => "container",
             Role::Init => "init",
             Role::Sidecar => "sidecar",
+            Role::Hook => "hook",
         }
     }
 }
+
+/// Where an object says it is an Argo CD sync hook.
+const HOOK: &str = "/metadata/annotations/argocd.argoproj.io~1hook";
 
 /// The images of one app in one environment, in object order, then the pod's own order
 /// (init containers first, as they start). `app_repository` is the app's image without tag
@@ -68,11 +76,13 @@ pub fn images_of(rendered: &Rendered, app_repository: &str) -> Vec<ImageUse> {
     for object in &rendered.objects {
         let Some(pointer) = paved_kinds::by_kind(object.kind()).and_then(|k| k.pod_spec) else { continue };
         let Some(spec) = object.value.pointer(pointer) else { continue };
+        let hook = object.value.pointer(HOOK).is_some();
         let lists = [("initContainers", true), ("containers", false)];
         for (list, init) in lists {
             for container in spec.get(list).and_then(Value::as_array).into_iter().flatten() {
                 let image = container.get("image").and_then(Value::as_str).unwrap_or_default().to_owned();
                 let role = match (init, container.get("restartPolicy").and_then(Value::as_str)) {
+                    (false, _) if hook => Role::Hook,
                     (false, _) => Role::Container,
                     (true, Some("Always")) => Role::Sidecar,
                     (true, _) => Role::Init,

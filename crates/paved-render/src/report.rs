@@ -71,6 +71,7 @@ th { background: #f7fafc; position: sticky; top: 0; }
 td.attention { color: #9b2c2c; font-weight: 600; }
 .summary { display: flex; gap: 2rem; flex-wrap: wrap; }
 .figure { border: 1px solid #e2e8f0; border-radius: 6px; padding: 0.5rem; overflow: auto; max-height: 80vh; }
+.figure svg { max-width: 100%; height: auto; }
 details > summary { cursor: pointer; font-weight: 600; margin: 0.5rem 0; }
 code { font-size: 0.85rem; }
 ";
@@ -107,7 +108,7 @@ pub fn html(report: &Report) -> String {
             "<details{open} id=\"graph-{}\">\n<summary>{}</summary>\n<div class=\"figure graph\">\n{svg}</div>\n</details>\n",
             escape(environment),
             escape(environment),
-            svg = scoped(svg, i),
+            svg = legible(&scoped(svg, i)),
         );
     }
     out.push_str("</section>\n<section id=\"images\">\n<h2>Images</h2>\n");
@@ -120,6 +121,26 @@ pub fn html(report: &Report) -> String {
 /// markers, clip paths) get its own prefix.
 fn scoped(svg: &str, picture: usize) -> String {
     svg.replace("id=\"", &format!("id=\"g{picture}-")).replace("url(#", &format!("url(#g{picture}-"))
+}
+
+/// How far a picture may shrink to fit the page: at three quarters, its 14-pixel labels
+/// are still read without zooming; a wider graph scrolls in its frame instead.
+const SMALLEST_SCALE: f64 = 0.75;
+
+/// The picture, shrunk to the page's width (the style sheet's `max-width`) but no
+/// further than [`SMALLEST_SCALE`].
+fn legible(svg: &str) -> String {
+    let width = svg
+        .strip_prefix("<svg width=\"")
+        .and_then(|rest| rest.split_once('"'))
+        .and_then(|(width, _)| width.parse::<f64>().ok());
+    match width {
+        Some(width) => {
+            let min = (width * SMALLEST_SCALE).round();
+            svg.replacen("<svg ", &format!("<svg style=\"min-width: {min}px\" "), 1)
+        }
+        None => svg.to_owned(),
+    }
 }
 
 fn table(out: &mut String, id: &str, table: &Table, attention: impl Fn(&[String], usize) -> bool) {
