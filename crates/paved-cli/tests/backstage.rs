@@ -178,7 +178,15 @@ fn check(what: &str, schemas: &Schemas, entities: &[(String, Value)]) {
 #[test]
 fn app_entities_are_valid_backstage_entities() {
     let Some(schemas) = schemas("app_entities_are_valid_backstage_entities") else { return };
-    for path in ["examples", "tests/sets/bank-core", "tests/sets/cilium-only", "tests/sets/kubernetes-only"] {
+    for path in [
+        "examples",
+        "tests/sets/bank-core",
+        "tests/sets/cilium-only",
+        "tests/sets/four-environments",
+        "tests/sets/kubernetes-only",
+        "blueprints/api/1.3.0/tests",
+        "blueprints/job/1.0.0/tests",
+    ] {
         let dir = common::root().join(path);
         let mut args = Vec::new();
         if dir.join("platform.yaml").is_file() {
@@ -211,6 +219,35 @@ fn app_entities_are_valid_backstage_entities() {
                 assert!(defined.iter().any(|d| d == dependency), "{path}: {file}: `{dependency}` is not defined");
             }
         }
+    }
+}
+
+/// The schemas do judge: entities Backstage would refuse are refused here too.
+#[test]
+fn the_schemas_refuse_what_backstage_refuses() {
+    let Some(schemas) = schemas("the_schemas_refuse_what_backstage_refuses") else { return };
+    let good = serde_json::json!({
+        "apiVersion": "backstage.io/v1alpha1",
+        "kind": "Component",
+        "metadata": { "name": "payments-api", "namespace": "payments" },
+        "spec": { "type": "api", "lifecycle": "production", "owner": "group:default/payments" },
+    });
+    assert_eq!(schemas.problems(&good), Vec::<String>::new());
+    let mut no_owner = good.clone();
+    no_owner["spec"].as_object_mut().expect("spec").remove("owner");
+    let mut bad_lifecycle = good.clone();
+    bad_lifecycle["spec"]["lifecycle"] = serde_json::json!(3);
+    let mut bad_name = good.clone();
+    bad_name["metadata"]["name"] = serde_json::json!("payments api");
+    let mut bad_reference = good.clone();
+    bad_reference["spec"]["dependsOn"] = serde_json::json!(["ledger-db"]);
+    for (what, entity) in [
+        ("no owner", no_owner),
+        ("a number as lifecycle", bad_lifecycle),
+        ("a space in the name", bad_name),
+        ("a bare reference", bad_reference),
+    ] {
+        assert!(!schemas.problems(&entity).is_empty(), "{what} passes");
     }
 }
 

@@ -46,7 +46,9 @@ fn team_landing_zones() {
         let rel = common::relative(path);
         let tree = landing_tree(&[&rel], &[]);
         let mut count = 0;
-        for (file, text) in tree.iter().filter(|(p, _)| p.ends_with(".yaml")) {
+        // `catalog-info.yaml` is the team's Backstage Group, not a Kubernetes object
+        // (`backstage.rs` holds it to Backstage's schemas).
+        for (file, text) in tree.iter().filter(|(p, _)| p.ends_with(".yaml") && !p.ends_with("catalog-info.yaml")) {
             for object in documents(text) {
                 count += 1;
                 let problems: Vec<String> = schemas

@@ -47,9 +47,10 @@ pub enum Role {
     Init,
     /// A native sidecar: an init container with `restartPolicy: Always`, beside the app for its whole life.
     Sidecar,
-    /// A container of an Argo CD sync hook (an object annotated `argocd.argoproj.io/hook`),
-    /// run around each deploy rather than beside the app: the migration Job, run before
-    /// every sync (`PreSync`).
+    /// A container of an Argo CD hook run around each deploy rather than as part of it
+    /// (an object annotated `argocd.argoproj.io/hook` with a phase other than `Sync`):
+    /// the migration Job, run before every sync (`PreSync`). A `Sync` hook, as the `job`
+    /// blueprint's Job, is the app's own work: its containers are [`Role::Container`].
     Hook,
 }
 
@@ -76,7 +77,11 @@ pub fn images_of(rendered: &Rendered, app_repository: &str) -> Vec<ImageUse> {
     for object in &rendered.objects {
         let Some(pointer) = paved_kinds::by_kind(object.kind()).and_then(|k| k.pod_spec) else { continue };
         let Some(spec) = object.value.pointer(pointer) else { continue };
-        let hook = object.value.pointer(HOOK).is_some();
+        let hook = object
+            .value
+            .pointer(HOOK)
+            .and_then(Value::as_str)
+            .is_some_and(|phases| phases.split(',').any(|phase| phase.trim() != "Sync"));
         let lists = [("initContainers", true), ("containers", false)];
         for (list, init) in lists {
             for container in spec.get(list).and_then(Value::as_array).into_iter().flatten() {
