@@ -10,6 +10,9 @@
 //! skipped with a message, except under CI, where it fails.
 //! `PAVED_UPDATE_SCREENSHOT=1` copies the screenshot to `docs/report.png`.
 
+// A skipped test says so on stderr, where the test runner shows it.
+#![allow(clippy::print_stderr)]
+
 mod common;
 
 use std::io::Read as _;

@@ -180,11 +180,11 @@ fn adoption_chart(bars: &[Bar]) -> String {
             "deprecated" => "#dd6b20",
             _ => "#3182ce",
         };
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"12\" font-family=\"sans-serif\">{}</text>\
              <rect x=\"{LABEL}\" y=\"{y}\" width=\"{length}\" height=\"{}\" fill=\"{colour}\"><title>{} apps</title></rect>\
-             <text x=\"{}\" y=\"{}\" font-size=\"12\" font-family=\"sans-serif\">{}{}</text>\n",
+             <text x=\"{}\" y=\"{}\" font-size=\"12\" font-family=\"sans-serif\">{}{}</text>",
             LABEL - 8,
             y + 14,
             escape(&bar.label),

@@ -76,7 +76,7 @@ pub(super) fn svg(graph: &Graph) -> String {
             y + CELL / 2 + 4,
             escape(label)
         );
-        for c in 0..columns.len() {
+        for (c, column) in columns.iter().enumerate() {
             let x = left + c * CELL;
             let count = counts.get(&(r, c)).copied().unwrap_or(0);
             // From the page's pale blue to the graph's dark blue, by share of the busiest cell.
@@ -89,7 +89,7 @@ pub(super) fn svg(graph: &Graph) -> String {
                 out,
                 "<rect x=\"{x}\" y=\"{y}\" width=\"{CELL}\" height=\"{CELL}\" fill=\"{fill}\" stroke=\"#e2e8f0\"><title>{} → {}: {count}</title></rect>",
                 escape(label),
-                escape(&columns[c])
+                escape(column)
             );
             if count > 0 {
                 let ink = if count * 2 > most { "#ffffff" } else { "#1a202c" };
