@@ -209,7 +209,8 @@ fn mount_rules(app: &Node, r: &mut Rules) -> Mounts {
             ),
         }
         if let Some((content, _)) = string(value, "content") {
-            content_bytes += content.len();
+            // As the annotation Argo CD writes holds it: a JSON string, quotes excluded.
+            content_bytes += serde_json::to_string(content).map_or(content.len(), |json| json.len() - 2);
             if value.get("key").is_some() {
                 r.fail(
                     here("key"),
@@ -251,8 +252,13 @@ fn mount_rules(app: &Node, r: &mut Rules) -> Mounts {
         r.fail(
             vec![key("files")],
             true,
-            format!("the files' content is {content_bytes} bytes, more than the limit of {MAX_FILES_BYTES} bytes (512 KiB)"),
-            Some("keep large data in a Secret or ConfigMap of its own and mount one key with `{configMap: NAME, key: KEY}`".into()),
+            format!(
+                "the files' content is {content_bytes} bytes as JSON, more than the limit of {MAX_FILES_BYTES} bytes (200 KiB)"
+            ),
+            Some(
+                "Argo CD copies the ConfigMap into an annotation of at most 256 KiB; keep large data in a ConfigMap of its own and mount one key with `{configMap: NAME, key: KEY}`"
+                    .into(),
+            ),
         );
     }
     mounts
