@@ -198,7 +198,12 @@ fn composition() -> impl Strategy<Value = Composition> {
     (
         (
             prop::option::of((name(), "[a-zA-Z0-9._-]{1,20}")),
-            prop::option::of(prop::sample::select(vec!["metadata.name", "metadata.namespace", "spec.nodeName", "status.podIP"])),
+            prop::option::of(prop::sample::select(vec![
+                "metadata.name",
+                "metadata.namespace",
+                "spec.nodeName",
+                "status.podIP",
+            ])),
         ),
         (
             prop::option::of((any::<String>(), prop::option::of(prop::sample::select(vec!["0400", "0440", "0644"])))),
@@ -210,9 +215,11 @@ fn composition() -> impl Strategy<Value = Composition> {
         ),
         (any::<bool>(), prop::option::of(30000u32..31000), any::<bool>(), any::<bool>()),
     )
-        .prop_map(|((secret_env, field_env), (file, secret_file), (scratch, tmp), (init, sidecar, identity, migrate))| {
-            Composition { secret_env, field_env, file, secret_file, scratch, tmp, init, sidecar, identity, migrate }
-        })
+        .prop_map(
+            |((secret_env, field_env), (file, secret_file), (scratch, tmp), (init, sidecar, identity, migrate))| {
+                Composition { secret_env, field_env, file, secret_file, scratch, tmp, init, sidecar, identity, migrate }
+            },
+        )
 }
 
 impl Composition {
@@ -236,7 +243,10 @@ impl Composition {
             files.insert("/etc/app/settings.yaml".into(), file);
         }
         if self.secret_file {
-            files.insert("/etc/app/tls/tls.key".into(), json!({ "secret": "app-tls", "key": "tls.key", "mode": "0400" }));
+            files.insert(
+                "/etc/app/tls/tls.key".into(),
+                json!({ "secret": "app-tls", "key": "tls.key", "mode": "0400" }),
+            );
         }
         if !files.is_empty() {
             app.insert("files".into(), Value::Object(files));

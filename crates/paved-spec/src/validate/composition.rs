@@ -144,7 +144,7 @@ fn mount_rules(app: &Node, r: &mut Rules) -> Mounts {
             if let Some(size) = quantity(&e.value, "size") {
                 r.check(vec![key("volumes"), key(&e.key), key("size")], syntax::container_memory(&size));
             }
-            if let Some(first) = mounts.insert(e.key.clone(), format!("`volumes.{}`", e.key)) {
+            if let Some(first) = mounts.insert(e.key.clone(), format!("`volumes[\"{}\"]`", e.key)) {
                 r.fail(
                     at,
                     true,
@@ -167,7 +167,7 @@ fn mount_rules(app: &Node, r: &mut Rules) -> Mounts {
         }
         let inside = std::iter::once(TMP.to_owned())
             .chain(volume_paths.iter().cloned())
-            .find(|dir| syntax::path_within(&e.key, dir));
+            .find(|dir| syntax::path_within(&e.key, dir) && e.key != *dir);
         if let Some(dir) = inside {
             r.fail(
                 at.clone(),
@@ -182,7 +182,7 @@ fn mount_rules(app: &Node, r: &mut Rules) -> Mounts {
                 format!("{} is inside the storage volume at {}", quote(&e.key), quote(storage)),
                 Some("mount the file outside the data directory".into()),
             );
-        } else if let Some(first) = mounts.insert(e.key.clone(), format!("`files.{}`", e.key)) {
+        } else if let Some(first) = mounts.insert(e.key.clone(), format!("`files[\"{}\"]`", e.key)) {
             r.fail(
                 at.clone(),
                 true,
