@@ -189,9 +189,13 @@ fn out_writes_a_marked_tree_and_replaces_only_its_own() {
 #[test]
 fn new_writes_a_valid_app_and_never_overwrites() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    for (name, blueprint) in
-        [("my-api", "api"), ("my-worker", "worker@1"), ("my-job", "cronjob"), ("my-db", "stateful")]
-    {
+    for (name, blueprint) in [
+        ("my-api", "api"),
+        ("my-worker", "worker@1"),
+        ("my-cron", "cronjob"),
+        ("my-db", "stateful"),
+        ("my-job", "job@1"),
+    ] {
         let dir = tmp.path().join(name);
         let dir_arg = dir.to_str().expect("utf-8");
         let (code, stderr) =
