@@ -89,11 +89,7 @@ fn objects(app: &str) -> BTreeMap<(String, String), serde_json::Value> {
     let tmp = tempfile::tempdir().expect("tempdir");
     let file = tmp.path().join("app.yaml");
     std::fs::write(&file, app).expect("write");
-    let output = common::paved()
-        .args(["render", "-e", "prod", "--lock", "none"])
-        .arg(&file)
-        .output()
-        .expect("runs");
+    let output = common::paved().args(["render", "-e", "prod", "--lock", "none"]).arg(&file).output().expect("runs");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stream = String::from_utf8(output.stdout).expect("utf-8");
     let limits = paved_yaml::Limits { max_depth: 128, max_nodes: 1_000_000 };

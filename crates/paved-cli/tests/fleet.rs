@@ -79,7 +79,7 @@ fn outdated_exit_code_passes_when_up_to_date() {
     let out = stdout(&["--lock", &lock, "outdated", "examples", "--format", "json", "--exit-code"], &[], 0);
     let json: serde_json::Value = serde_json::from_str(&out).expect("json");
     let apps = json["apps"].as_array().expect("apps");
-    assert_eq!(apps.len(), 5, "{out}");
+    assert_eq!(apps.len(), app_names(&common::root().join("examples")).len(), "{out}");
     for app in apps {
         assert_eq!(app["findings"], serde_json::json!([]), "{app}");
         assert_eq!(app["inLock"], true, "{app}");

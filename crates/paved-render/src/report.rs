@@ -123,9 +123,9 @@ fn scoped(svg: &str, picture: usize) -> String {
     svg.replace("id=\"", &format!("id=\"g{picture}-")).replace("url(#", &format!("url(#g{picture}-"))
 }
 
-/// How far a picture may shrink to fit the page: at three quarters, its 14-pixel labels
-/// are still read without zooming; a wider graph scrolls in its frame instead.
-const SMALLEST_SCALE: f64 = 0.75;
+/// How far a picture may shrink to fit the page: at seven tenths, its 14-pixel labels
+/// (10 pixels then) are still read without zooming; a wider graph scrolls in its frame.
+const SMALLEST_SCALE: f64 = 0.7;
 
 /// The picture, shrunk to the page's width (the style sheet's `max-width`) but no
 /// further than [`SMALLEST_SCALE`].
