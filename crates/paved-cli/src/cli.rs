@@ -294,7 +294,8 @@ pub enum GraphFormat {
     Mermaid,
     /// Graphviz DOT.
     Dot,
-    /// An SVG picture, laid out and drawn by paved (no Graphviz needed): teams as boxes, external hosts apart.
+    /// An SVG picture, laid out and drawn by paved (no Graphviz needed): teams as boxes, external hosts
+    /// apart; past 120 calls, a matrix of calls between teams.
     Svg,
 }
 
