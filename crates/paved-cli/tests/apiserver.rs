@@ -81,14 +81,15 @@ fn broken_objects_are_refused() {
     assert_eq!(cluster.check("unchanged", &objects), Vec::<String>::new(), "the control case");
     cluster.remove(&objects);
 
-    let broken = |change: &dyn Fn(&mut Value)| {
+    let broken = |what: &str, change: &dyn Fn(&mut Value)| {
         let mut objects = objects.clone();
         change(&mut objects[deployment]);
-        let problems = cluster.check("broken", &objects);
+        let problems = cluster.check(what, &objects).join("\n");
         cluster.remove(&objects);
-        problems.join("\n")
+        eprintln!("{problems}");
+        problems
     };
-    let may_run_as_root = broken(&|d| {
+    let may_run_as_root = broken("without runAsNonRoot", &|d| {
         let spec = &mut d["spec"]["template"]["spec"];
         remove(&mut spec["securityContext"], "runAsNonRoot");
         for container in spec["containers"].as_array_mut().into_iter().flatten() {
@@ -101,9 +102,13 @@ fn broken_objects_are_refused() {
             && may_run_as_root.contains("runAsNonRoot"),
         "a template without runAsNonRoot passed:\n{may_run_as_root}"
     );
-    let unmatched = broken(&|d| d["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] = "someone-else".into());
+    let unmatched = broken("a stray selector", &|d| {
+        d["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] = "someone-else".into()
+    });
     assert!(unmatched.contains("`selector` does not match template `labels`"), "a stray selector passed:\n{unmatched}");
-    let unknown = broken(&|d| d["spec"]["template"]["spec"]["containers"][0]["imagePullPolicyy"] = "Always".into());
+    let unknown = broken("an unknown field", &|d| {
+        d["spec"]["template"]["spec"]["containers"][0]["imagePullPolicyy"] = "Always".into()
+    });
     assert!(unknown.contains("unknown field"), "an unknown field passed:\n{unknown}");
 }
 

@@ -43,11 +43,6 @@ impl Platform {
         self.file.as_deref().unwrap_or("the embedded platform")
     }
 
-    /// `--platform FILE`, or nothing for the embedded platform.
-    pub fn args(&self) -> Vec<String> {
-        self.file.iter().flat_map(|f| ["--platform".to_owned(), f.clone()]).collect()
-    }
-
     /// The landing-zone files of `env`, the cluster's before Argo CD's.
     pub fn zone_files(&self, env: &str) -> Vec<(&str, &str)> {
         let mut files: Vec<(&str, &str)> = Vec::new();
