@@ -1,12 +1,13 @@
 //! Loading the catalog and resolving `NAME@MAJOR[.MINOR[.PATCH]]`.
 
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
-use paved_spec::BlueprintRules;
-use paved_spec::app::APP_FIELDS;
+use paved_spec::app::{APP_FIELDS, FIELD_GATES};
 use paved_spec::syntax::{BlueprintRef, Problem};
+use paved_spec::{BlueprintRules, LaterVersion};
 use paved_yaml::Limits;
 use semver::Version;
 
@@ -153,12 +154,7 @@ impl Catalog {
             return Err(Problem { message: format!("unknown blueprint `{}`", wanted.name), hint: Some(hint) });
         };
         let matches = |v: &Version| v.pre.is_empty() && wanted.allows(&wanted.name, v.major, v.minor, v.patch);
-        let usable = |b: &Blueprint| match (&self.index, &b.publication) {
-            (None, _) => true,
-            (Some(_), Some(publication)) => !publication.yanked,
-            (Some(_), None) => false,
-        };
-        let found = versions.iter().rev().find(|(v, b)| matches(v) && usable(b)).map(|(_, b)| b);
+        let found = versions.iter().rev().find(|(v, b)| matches(v) && self.usable(b)).map(|(_, b)| b);
         if found.is_none() {
             // Say why an existing version does not count.
             if let Some((v, b)) = versions.iter().rev().find(|(v, _)| matches(v)) {
@@ -261,19 +257,52 @@ impl Catalog {
         Ok(blueprint)
     }
 
-    /// What app validation needs to know about a resolved version.
-    pub fn rules_of(blueprint: &Blueprint) -> BlueprintRules {
+    /// What app validation needs to know about a resolved version: its fields,
+    /// its defaults, and for each field (or part of one) it lacks, the first
+    /// later usable version of the same blueprint that has it.
+    pub fn rules_of(&self, blueprint: &Blueprint) -> BlueprintRules {
+        let mut introduced = BTreeMap::new();
+        let later = self
+            .blueprints
+            .get(&blueprint.meta.name)
+            .into_iter()
+            .flat_map(|versions| versions.range((Bound::Excluded(&blueprint.meta.version), Bound::Unbounded)))
+            .filter(|(v, b)| v.pre.is_empty() && self.usable(b));
+        for (version, b) in later {
+            for field in b.meta.fields.supported.difference(&blueprint.meta.fields.supported) {
+                introduced.entry(field.clone()).or_insert_with(|| LaterVersion {
+                    id: b.id.clone(),
+                    major: version.major,
+                    minor: version.minor,
+                    patch: version.patch,
+                });
+            }
+        }
+        let defaults = &blueprint.meta.defaults;
         BlueprintRules {
             id: blueprint.id.clone(),
             supported: blueprint.meta.fields.supported.clone(),
             required: blueprint.meta.fields.required.clone(),
             autoscaling: blueprint.meta.autoscaling,
+            default_protocol: defaults.protocol,
+            default_requests: Some((defaults.resources.cpu.clone(), defaults.resources.memory.clone())),
+            introduced,
+        }
+    }
+
+    /// Whether a version may be chosen for a new resolution: published and not
+    /// yanked (or the catalog has no index, as a catalog being written).
+    fn usable(&self, b: &Blueprint) -> bool {
+        match (&self.index, &b.publication) {
+            (None, _) => true,
+            (Some(_), Some(publication)) => !publication.yanked,
+            (Some(_), None) => false,
         }
     }
 
     /// What app validation needs to know about the version `wanted` resolves to.
     pub fn rules(&self, wanted: &BlueprintRef) -> Result<BlueprintRules, Problem> {
-        self.resolve(wanted).map(Catalog::rules_of)
+        self.resolve(wanted).map(|b| self.rules_of(b))
     }
 }
 
@@ -327,7 +356,7 @@ fn load_version(name: &str, version: &str, files: Vec<CatalogFile>) -> Result<Bl
         ));
     }
     for field in meta.fields.supported.iter().chain(&meta.fields.required) {
-        if !APP_FIELDS.contains(&field.as_str()) {
+        if !APP_FIELDS.contains(&field.as_str()) && !FIELD_GATES.iter().any(|(gate, _)| gate == field) {
             return Err(invalid(format!("{folder}/blueprint.yaml"), format!("`{field}` is not an app field")));
         }
     }

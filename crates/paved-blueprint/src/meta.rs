@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use paved_spec::app::{Probes, Replicas, Resources};
+use paved_spec::app::{Probes, Protocol, Replicas, Resources};
 use serde::{Deserialize, Serialize};
 
 /// The contents of `blueprint.yaml`.
@@ -43,10 +43,15 @@ pub struct Defaults {
     pub replicas: Replicas,
     /// Requests used for `resources` fields the app leaves out.
     pub resources: DefaultResources,
-    /// Probe paths used for probes the app leaves out; a probe absent here and
-    /// in the app is not rendered.
+    /// Probe paths used for probes the app leaves out when its main port speaks
+    /// HTTP; a probe absent here and in the app is not rendered. (A port that
+    /// speaks gRPC or TCP gets liveness and readiness checks of that kind.)
     #[serde(default = "no_probes")]
     pub probes: Probes,
+    /// The main port's protocol when the app names none (`stateful`: `tcp`).
+    /// Default: `http`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<Protocol>,
 }
 
 /// Default requests (both always set).

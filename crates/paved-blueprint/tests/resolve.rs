@@ -70,7 +70,20 @@ fn a_broken_blueprint_is_reported_with_its_folder() {
 fn the_embedded_catalog_holds_the_four_blueprints_with_test_cases() {
     let catalog = Catalog::embedded().expect("embedded catalog");
     let ids: Vec<&str> = catalog.iter().map(|b| b.id.as_str()).collect();
-    assert_eq!(ids, ["api@1.0.0", "api@1.1.0", "cronjob@1.0.0", "stateful@1.0.0", "worker@1.0.0"]);
+    assert_eq!(
+        ids,
+        [
+            "api@1.0.0",
+            "api@1.1.0",
+            "api@1.2.0",
+            "cronjob@1.0.0",
+            "cronjob@1.1.0",
+            "stateful@1.0.0",
+            "stateful@1.1.0",
+            "worker@1.0.0",
+            "worker@1.1.0"
+        ]
+    );
     for blueprint in catalog.iter() {
         assert!(blueprint.tests.len() >= 3, "{} has {} test cases", blueprint.id, blueprint.tests.len());
     }

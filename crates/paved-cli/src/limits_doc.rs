@@ -18,6 +18,8 @@ fn bounds() -> Vec<(&'static str, Vec<u64>)> {
         ("paved_render::OUTPUT_LIMITS", vec![output.max_nodes as u64, output.max_depth as u64]),
         ("MAX_SNIPPET_LINE", vec![crate::report::MAX_SNIPPET_LINE as u64]),
         ("paved_jsonschema::MAX_QUOTED_CHARS", vec![paved_jsonschema::MAX_QUOTED_CHARS as u64]),
+        ("paved_spec::limits::MAX_ANNOTATION_BYTES", vec![paved_spec::limits::MAX_ANNOTATION_BYTES as u64]),
+        ("paved_spec::syntax::MAX_DURATION_SECONDS", vec![paved_spec::syntax::MAX_DURATION_SECONDS]),
     ]
 }
 

@@ -34,7 +34,7 @@ impl<'a> Renders<'a> {
         image: &'a ImageOverride,
         charts: Charts,
     ) -> Renders<'a> {
-        let directory = Directory::new(apps.iter().map(|a| (a.app.team.as_str(), a.app.name.as_str(), a.app.port)));
+        let directory = Directory::new(apps.iter().map(|a| &a.app));
         let jobs = envs
             .iter()
             .flat_map(|env| apps.iter().map(move |app| (env, app)))

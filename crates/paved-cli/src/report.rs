@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity, SourceCode};
 use paved_spec::Diagnostic;
 
 use crate::cli::Format;
@@ -31,27 +31,49 @@ pub fn print(diagnostics: &[Diagnostic], format: Format) {
                 eprintln!("{d}");
             }
         }
-        Format::Human => {
-            let handler =
-                GraphicalReportHandler::new_themed(theme()).with_width(100).with_wrap_lines(false).with_links(false);
-            for d in diagnostics {
-                let mut out = String::new();
-                let report = Report { source: NamedSource::new(d.file.name.clone(), d.file.text.clone()), d };
-                match longest_shown_line(d) {
-                    // A snippet of a huge line (a minified or hostile file) would bury the message.
-                    n if n > MAX_SNIPPET_LINE => out = without_snippet(d, n),
-                    _ => {
-                        if handler.render_report(&mut out, &report).is_err() {
-                            out = d.to_string();
-                        }
-                    }
-                }
-                eprintln!("{out}");
-            }
-        }
+        Format::Human => human(diagnostics, Severity::Error),
     }
     if !diagnostics.is_empty() && format != Format::Json {
         eprintln!("{}", summary(diagnostics));
+    }
+}
+
+/// Print the warnings of valid files, always on stderr (in JSON mode too, one
+/// line each, so stdout stays the list of problems), then a one-line summary.
+/// Warnings never change the exit code.
+pub fn warnings(diagnostics: &[Diagnostic], format: Format) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    match format {
+        Format::Human => human(diagnostics, Severity::Warning),
+        Format::Short | Format::Json => diagnostics.iter().for_each(|d| eprintln!("warning: {d}")),
+    }
+    if format == Format::Human {
+        let count = match diagnostics.len() {
+            1 => "1 warning".to_owned(),
+            n => format!("{n} warnings"),
+        };
+        eprintln!("warning: {count} in {}", files(diagnostics));
+    }
+}
+
+/// Each diagnostic with its source snippet, label and hint.
+fn human(diagnostics: &[Diagnostic], severity: Severity) {
+    let handler = GraphicalReportHandler::new_themed(theme()).with_width(100).with_wrap_lines(false).with_links(false);
+    for d in diagnostics {
+        let mut out = String::new();
+        let report = Report { source: NamedSource::new(d.file.name.clone(), d.file.text.clone()), d, severity };
+        match longest_shown_line(d) {
+            // A snippet of a huge line (a minified or hostile file) would bury the message.
+            n if n > MAX_SNIPPET_LINE => out = without_snippet(d, n, severity),
+            _ => {
+                if handler.render_report(&mut out, &report).is_err() {
+                    out = d.to_string();
+                }
+            }
+        }
+        eprintln!("{out}");
     }
 }
 
@@ -74,10 +96,11 @@ fn longest_shown_line(d: &Diagnostic) -> usize {
 }
 
 /// The report without its source snippet: where, what, and the hint.
-fn without_snippet(d: &Diagnostic, longest: usize) -> String {
+fn without_snippet(d: &Diagnostic, longest: usize, severity: Severity) -> String {
     let title = if d.field.is_empty() { d.message.clone() } else { format!("{}: {}", d.field, d.message) };
+    let mark = if severity == Severity::Warning { "⚠" } else { "×" };
     let mut out = format!(
-        "  × {title}\n   ╭─[{}]\n   ╰──── (a line here is {longest} characters long, too long to show)\n",
+        "  {mark} {title}\n   ╭─[{}]\n   ╰──── (a line here is {longest} characters long, too long to show)\n",
         d.location()
     );
     if let Some(hint) = &d.hint {
@@ -88,13 +111,17 @@ fn without_snippet(d: &Diagnostic, longest: usize) -> String {
 
 /// `error: 3 problems in 2 files`
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    let problems =
+        if diagnostics.len() == 1 { "1 problem".to_owned() } else { format!("{} problems", diagnostics.len()) };
+    format!("error: {problems} in {}", files(diagnostics))
+}
+
+/// `1 file`, `2 files`: the files the diagnostics are in.
+fn files(diagnostics: &[Diagnostic]) -> String {
     let mut files: Vec<&str> = diagnostics.iter().map(|d| d.file.name.as_str()).collect();
     files.sort_unstable();
     files.dedup();
-    let problems =
-        if diagnostics.len() == 1 { "1 problem".to_owned() } else { format!("{} problems", diagnostics.len()) };
-    let files = if files.len() == 1 { "1 file".to_owned() } else { format!("{} files", files.len()) };
-    format!("error: {problems} in {files}")
+    if files.len() == 1 { "1 file".to_owned() } else { format!("{} files", files.len()) }
 }
 
 /// Colour only for a person at a terminal, and never with `NO_COLOR` set.
@@ -111,6 +138,7 @@ fn theme() -> GraphicalTheme {
 struct Report<'a> {
     d: &'a Diagnostic,
     source: NamedSource<String>,
+    severity: Severity,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -132,6 +160,10 @@ impl fmt::Display for Report<'_> {
 impl std::error::Error for Report<'_> {}
 
 impl miette::Diagnostic for Report<'_> {
+    fn severity(&self) -> Option<Severity> {
+        Some(self.severity)
+    }
+
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)
     }

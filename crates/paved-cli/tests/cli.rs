@@ -38,7 +38,7 @@ fn committed_schemas_are_fresh() {
 fn examples_render_in_every_environment_and_validate() {
     let stream = stdout_of(&["render", "examples/"]);
     for env in ["dev", "test", "prod"] {
-        for app in ["payments-api", "ledger-worker", "statement-export", "ledger-db"] {
+        for app in ["payments-api", "fraud-score", "ledger-worker", "statement-export", "ledger-db"] {
             assert!(stream.contains(&format!("# {env}/{app}\n")), "no objects for {app} in {env}");
         }
     }
@@ -55,6 +55,7 @@ fn output_is_byte_identical_across_runs_and_argument_order() {
     let forward = stdout_of(&[
         "render",
         "examples/payments-api/app.yaml",
+        "examples/fraud-score",
         "examples/ledger-db",
         "examples/ledger-worker/app.yaml",
         "examples/statement-export",
@@ -62,6 +63,7 @@ fn output_is_byte_identical_across_runs_and_argument_order() {
     let backward = stdout_of(&[
         "render",
         "examples/statement-export/app.yaml",
+        "examples/fraud-score/app.yaml",
         "examples/ledger-worker",
         "examples/ledger-db/app.yaml",
         "examples/payments-api",
@@ -97,6 +99,18 @@ fn image_tag_and_digest_come_from_the_command_line() {
     assert_eq!(code, 2, "{stderr}");
     let (code, _) = exit_code(&["render", "examples/", "--image-tag", "bad tag"]);
     assert_eq!(code, 2);
+    // `latest` is a finding when production renders, a warning otherwise, and
+    // nothing to say when a digest pins the image.
+    let (code, stderr) = exit_code(&["render", "examples/payments-api", "--image-tag", "latest"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("production environment `prod`"), "{stderr}");
+    let (code, stderr) = exit_code(&["render", "examples/payments-api", "-e", "dev", "--image-tag", "latest"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("warning: --image-tag: `latest` is not a version"), "{stderr}");
+    let (code, stderr) =
+        exit_code(&["render", "examples/payments-api", "--image-tag", "latest", "--image-digest", &digest]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("latest"), "{stderr}");
 }
 
 #[test]
@@ -107,7 +121,13 @@ fn out_writes_a_marked_tree_and_replaces_only_its_own() {
     stdout_of(&["render", "examples/", "--out", out_arg]);
     let tree = common::read_tree(&out);
     assert!(tree.contains_key(".paved-tree"));
-    for app in ["payments/payments-api", "payments/ledger-worker", "payments/statement-export", "payments/ledger-db"] {
+    for app in [
+        "payments/payments-api",
+        "payments/fraud-score",
+        "payments/ledger-worker",
+        "payments/statement-export",
+        "payments/ledger-db",
+    ] {
         for env in ["dev", "test", "prod"] {
             for file in [
                 "manifests.yaml",
@@ -241,6 +261,53 @@ fn a_platform_file_replaces_the_embedded_one() {
     }
 }
 
+/// The platform file states what its cluster admits and how nodes pull:
+/// `ingress.paths` decides which ingress paths validate, and
+/// `imagePullPolicy` reaches templates as `platform.image_pull_policy`.
+#[test]
+fn the_platform_file_sets_ingress_paths_and_the_pull_policy() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let app = tmp.path().join("app.yaml");
+    fs::write(
+        &app,
+        "name: shop\nteam: web\nblueprint: api@1.1\nimage: acr.bank.internal/web/shop:1.0.0\nport: 8080\ningress: {host: shop, path: /api/v1.0}\n",
+    )
+    .expect("write");
+    let app = app.to_str().expect("utf-8");
+    let (code, stderr) = exit_code(&["render", app, "--lock", "none"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("`/api/v1.0` contains `.`") && stderr.contains("did you mean `/api`?"), "{stderr}");
+
+    let embedded = fs::read_to_string(common::root().join("platform.yaml")).expect("platform.yaml");
+    let platform = tmp.path().join("platform.yaml");
+    fs::write(&platform, embedded.replace("paths: strict", "paths: any")).expect("write");
+    let p = platform.to_str().expect("utf-8");
+    let out = stdout_of(&["render", app, "--lock", "none", "--platform", p, "-e", "dev"]);
+    assert!(out.contains("path: /api/v1.0\n"), "{out}");
+
+    // A version written against the new context field renders the platform's policy.
+    let catalog = tmp.path().join("blueprints");
+    let target = catalog.join("api/1.1.0");
+    common::copy_dir(&common::root().join("blueprints/api/1.1.0"), &target);
+    let template = target.join("templates/deployment.yaml.j2");
+    let text = fs::read_to_string(&template).expect("template");
+    assert!(text.contains("imagePullPolicy: IfNotPresent"), "the published template hard-codes its policy");
+    fs::write(&template, text.replace("IfNotPresent", "{{ platform.image_pull_policy }}")).expect("write");
+    let catalog = catalog.to_str().expect("utf-8");
+    let render = |platform: &str| {
+        stdout_of(&["render", app, "--lock", "none", "--blueprints", catalog, "--platform", platform, "-e", "dev"])
+    };
+    assert!(render(p).contains("imagePullPolicy: Always\n"), "the default is Always");
+    fs::write(
+        &platform,
+        embedded
+            .replace("paths: strict", "paths: any")
+            .replace("imagePullPolicy: Always", "imagePullPolicy: IfNotPresent"),
+    )
+    .expect("write");
+    assert!(render(p).contains("imagePullPolicy: IfNotPresent\n"));
+}
+
 #[test]
 fn a_catalog_on_disk_renders_like_the_embedded_one() {
     let embedded = stdout_of(&["render", "examples/"]);
@@ -301,6 +368,11 @@ fn calls_outside_the_rendered_set_are_notes_under_verbose() {
     let stderr = String::from_utf8_lossy(&verbose.stderr);
     assert!(
         stderr.contains("`payments-api` calls `payments/ledger-db`, which is not among the apps rendered"),
+        "{stderr}"
+    );
+    // A caller named in `calledBy` but not rendered is noted the same way.
+    assert!(
+        stderr.contains("`payments-api` accepts calls from `web/checkout`, which is not among the apps rendered"),
         "{stderr}"
     );
     // Rendered together, the same call is checked and limited to the callee's port.
@@ -415,18 +487,18 @@ fn only_published_versions_resolve_and_deprecation_warns() {
     let catalog = catalog_copy(tmp.path());
     let dir = catalog.to_str().expect("utf-8");
     // A version in the making: a folder not in index.yaml.
-    common::copy_dir(&catalog.join("api/1.1.0"), &catalog.join("api/1.2.0"));
-    let meta = catalog.join("api/1.2.0/blueprint.yaml");
-    fs::write(&meta, fs::read_to_string(&meta).expect("meta").replace("version: 1.1.0", "version: 1.2.0"))
+    common::copy_dir(&catalog.join("api/1.2.0"), &catalog.join("api/1.3.0"));
+    let meta = catalog.join("api/1.3.0/blueprint.yaml");
+    fs::write(&meta, fs::read_to_string(&meta).expect("meta").replace("version: 1.2.0", "version: 1.3.0"))
         .expect("write");
     let out =
         paved().args(["render", "examples/payments-api", "-e", "dev", "--blueprints", dir]).output().expect("runs");
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("paved.io/blueprint: api@1.1.0"),
-        "api@1 stays on the published 1.1.0"
+        String::from_utf8_lossy(&out.stdout).contains("paved.io/blueprint: api@1.2.0"),
+        "api@1 stays on the published 1.2.0"
     );
     let list = stdout_of(&["blueprint", "list", "--blueprints", dir]);
-    assert!(list.contains("api        1.2.0     unpublished"), "{list}");
+    assert!(list.contains("api        1.3.0     unpublished"), "{list}");
 
     // Deprecated: still renders, with a warning. Yanked: never chosen again.
     let index = catalog.join("index.yaml");
@@ -436,11 +508,11 @@ fn only_published_versions_resolve_and_deprecation_warns() {
     let out =
         paved().args(["render", "examples/payments-api", "-e", "dev", "--blueprints", dir]).output().expect("runs");
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("blueprint api@1.1.0 is deprecated: use api@2"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("blueprint api@1.2.0 is deprecated: use api@2"));
     fs::write(&index, text.replace("      digest:", "      yanked: true\n      digest:")).expect("write");
     let (code, stderr) = exit_code(&["render", "examples/payments-api", "--blueprints", dir]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("`api@1.2.0` is not published"), "{stderr}");
+    assert!(stderr.contains("`api@1.3.0` is not published"), "{stderr}");
 }
 
 #[test]
@@ -452,31 +524,32 @@ fn the_lock_file_records_and_holds_exact_versions() {
     let (code, _) = exit_code(&["render", "examples/ledger-db", "--lock", lock_arg]);
     assert_eq!(code, 0);
     let text = fs::read_to_string(&lock).expect("written");
-    assert!(text.contains("payments/ledger-db:\n    blueprint: stateful@1.0.0\n    digest: sha256:"), "{text}");
+    assert!(text.contains("payments/ledger-db:\n    blueprint: stateful@1.1.0\n    digest: sha256:"), "{text}");
     assert_eq!(exit_code(&["render", "examples/ledger-db", "--lock", lock_arg, "--locked"]).0, 0);
     // A new app would change the lock: --locked fails and writes nothing.
     let (code, stderr) = exit_code(&["render", "examples/", "--lock", lock_arg, "--locked"]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("would change: payments/payments-api: api@1.1.0"), "{stderr}");
+    assert!(stderr.contains("would change: payments/payments-api: api@1.2.0"), "{stderr}");
     assert_eq!(fs::read_to_string(&lock).expect("unchanged"), text);
 
     // A newer published version does not move a locked app.
     let catalog = catalog_copy(tmp.path());
     let dir = catalog.to_str().expect("utf-8");
-    common::copy_dir(&catalog.join("stateful/1.0.0"), &catalog.join("stateful/1.1.0"));
-    let meta = catalog.join("stateful/1.1.0/blueprint.yaml");
-    fs::write(&meta, fs::read_to_string(&meta).expect("meta").replace("version: 1.0.0", "version: 1.1.0"))
+    common::copy_dir(&catalog.join("stateful/1.1.0"), &catalog.join("stateful/1.2.0"));
+    let meta = catalog.join("stateful/1.2.0/blueprint.yaml");
+    fs::write(&meta, fs::read_to_string(&meta).expect("meta").replace("version: 1.1.0", "version: 1.2.0"))
         .expect("write");
     let listed = stdout_of(&["blueprint", "list", "--blueprints", dir]);
     let digest = listed
         .lines()
-        .find(|l| l.starts_with("stateful   1.1.0"))
+        .find(|l| l.starts_with("stateful   1.2.0"))
         .and_then(|l| l.split_whitespace().last())
         .expect("digest");
     let index = catalog.join("index.yaml");
     let mut lines: Vec<String> = fs::read_to_string(&index).expect("index").lines().map(str::to_owned).collect();
-    let at = lines.iter().position(|l| l == "  stateful:").expect("stateful in the index") + 3;
-    lines.insert(at, format!("    1.1.0:\n      digest: {digest}"));
+    // The index lists blueprints by name: the new version goes last under `stateful`, before `worker`.
+    let at = lines.iter().position(|l| l == "  worker:").expect("worker in the index");
+    lines.insert(at, format!("    \"1.2.0\":\n      digest: {digest}"));
     fs::write(&index, lines.join("\n") + "\n").expect("write");
     assert_eq!(
         exit_code(&["blueprint", "verify", "--blueprints", dir]).0,
@@ -485,17 +558,17 @@ fn the_lock_file_records_and_holds_exact_versions() {
         fs::read_to_string(&index).unwrap_or_default()
     );
     let locked = stdout_of(&["render", "examples/ledger-db", "-e", "dev", "--blueprints", dir, "--lock", lock_arg]);
-    assert!(locked.contains("paved.io/blueprint: stateful@1.0.0"), "the lock holds 1.0.0");
+    assert!(locked.contains("paved.io/blueprint: stateful@1.1.0"), "the lock holds 1.1.0");
     let fresh = stdout_of(&["render", "examples/ledger-db", "-e", "dev", "--blueprints", dir, "--lock", "none"]);
-    assert!(fresh.contains("paved.io/blueprint: stateful@1.1.0"), "without a lock, the newest published version");
+    assert!(fresh.contains("paved.io/blueprint: stateful@1.2.0"), "without a lock, the newest published version");
 
     // A locked version whose folder changed is an error.
-    let template = catalog.join("stateful/1.0.0/templates/pdb.yaml.j2");
+    let template = catalog.join("stateful/1.1.0/templates/pdb.yaml.j2");
     fs::write(&template, fs::read_to_string(&template).expect("t").replace("maxUnavailable: 1", "maxUnavailable: 2"))
         .expect("w");
     let (code, stderr) = exit_code(&["render", "examples/ledger-db", "--blueprints", dir, "--lock", lock_arg]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("`stateful@1.0.0` is not what paved.lock locked"), "{stderr}");
+    assert!(stderr.contains("`stateful@1.1.0` is not what paved.lock locked"), "{stderr}");
 }
 
 #[test]
@@ -504,19 +577,19 @@ fn publish_checks_the_changelog_and_semver() {
     let catalog = catalog_copy(tmp.path());
     let dir = catalog.to_str().expect("utf-8");
     let (code, stderr) =
-        exit_code(&["blueprint", "new", "api", "--from", "1.1.0", "--version", "1.2.0", "--blueprints", dir]);
+        exit_code(&["blueprint", "new", "api", "--from", "1.2.0", "--version", "1.3.0", "--blueprints", dir]);
     assert_eq!(code, 0, "{stderr}");
     // A minor that changes existing output without saying so.
-    let pdb = catalog.join("api/1.2.0/templates/pdb.yaml.j2");
+    let pdb = catalog.join("api/1.3.0/templates/pdb.yaml.j2");
     fs::write(&pdb, fs::read_to_string(&pdb).expect("t").replace("maxUnavailable: 1", "maxUnavailable: 2")).expect("w");
-    let (code, stderr) = exit_code(&["blueprint", "publish", "api@1.2.0", "--blueprints", dir]);
+    let (code, stderr) = exit_code(&["blueprint", "publish", "api@1.3.0", "--blueprints", dir]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("CHANGELOG.md has no `## 1.2.0` entry"), "{stderr}");
+    assert!(stderr.contains("CHANGELOG.md has no `## 1.3.0` entry"), "{stderr}");
     let changelog = catalog.join("api/CHANGELOG.md");
     let text = fs::read_to_string(&changelog).expect("changelog");
-    let entry = "## 1.2.0\n\nLooser budget.\n\n### Rendered output\n\nNothing changes.\n\n";
-    fs::write(&changelog, text.replacen("## 1.1.0", &format!("{entry}## 1.1.0"), 1)).expect("w");
-    let (code, stderr) = exit_code(&["blueprint", "publish", "api@1.2.0", "--blueprints", dir]);
+    let entry = "## 1.3.0\n\nLooser budget.\n\n### Rendered output\n\nNothing changes.\n\n";
+    fs::write(&changelog, text.replacen("## 1.2.0", &format!("{entry}## 1.2.0"), 1)).expect("w");
+    let (code, stderr) = exit_code(&["blueprint", "publish", "api@1.3.0", "--blueprints", dir]);
     assert_eq!(code, 1);
     assert!(stderr.contains("render differently") && stderr.contains("PodDisruptionBudget"), "{stderr}");
     // Listed: published, and verify holds.
@@ -524,11 +597,11 @@ fn publish_checks_the_changelog_and_semver() {
         .expect("c")
         .replace("Nothing changes.", "- PodDisruptionBudget: `maxUnavailable` 1 → 2.");
     fs::write(&changelog, listed).expect("w");
-    let (code, stderr) = exit_code(&["blueprint", "publish", "api@1.2.0", "--blueprints", dir]);
+    let (code, stderr) = exit_code(&["blueprint", "publish", "api@1.3.0", "--blueprints", dir]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(fs::read_to_string(catalog.join("index.yaml")).expect("index").contains("\"1.2.0\":"));
+    assert!(fs::read_to_string(catalog.join("index.yaml")).expect("index").contains("\"1.3.0\":"));
     assert_eq!(exit_code(&["blueprint", "verify", "--blueprints", dir]).0, 0);
-    assert_eq!(exit_code(&["blueprint", "publish", "api@1.2.0", "--blueprints", dir]).0, 2, "published twice");
+    assert_eq!(exit_code(&["blueprint", "publish", "api@1.3.0", "--blueprints", dir]).0, 2, "published twice");
     // A patch may not change fields.
     exit_code(&["blueprint", "new", "worker", "--from", "1.0.0", "--version", "1.0.1", "--blueprints", dir]);
     let meta = catalog.join("worker/1.0.1/blueprint.yaml");
@@ -542,7 +615,7 @@ fn publish_checks_the_changelog_and_semver() {
     assert!(stderr.contains("a patch version keeps the fields"), "{stderr}");
     // Deprecate and yank write the index.
     assert_eq!(
-        exit_code(&["blueprint", "deprecate", "api@1.0.0", "--message", "use api@1.2", "--blueprints", dir]).0,
+        exit_code(&["blueprint", "deprecate", "api@1.0.0", "--message", "use api@1.3", "--blueprints", dir]).0,
         0
     );
     assert_eq!(exit_code(&["blueprint", "yank", "api@1.1.0", "--blueprints", dir]).0, 0);
@@ -565,14 +638,14 @@ fn upgrade_shows_the_rendered_diff_before_moving_the_lock() {
         paved().args(["upgrade", "examples/payments-api", "--dry-run", "--lock", lock_arg]).output().expect("runs");
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("payments/payments-api: api@1.0.0 → api@1.1.0"), "{stdout}");
+    assert!(stdout.contains("payments/payments-api: api@1.0.0 → api@1.2.0"), "{stdout}");
     assert!(
         stdout.contains("topologyKey: kubernetes.io/hostname"),
         "the rendered diff shows the new spread:\n{stdout}"
     );
     assert_eq!(fs::read_to_string(&lock).expect("lock"), before, "a dry run writes nothing");
     assert_eq!(exit_code(&["upgrade", "examples/payments-api", "--lock", lock_arg]).0, 0);
-    assert!(fs::read_to_string(&lock).expect("lock").contains("blueprint: api@1.1.0"));
+    assert!(fs::read_to_string(&lock).expect("lock").contains("blueprint: api@1.2.0"));
 }
 
 #[test]
@@ -582,12 +655,14 @@ fn upgrade_across_a_major_rewrites_the_pin_and_applies_the_migration() {
     let dir = catalog.to_str().expect("utf-8");
     // api 2.0.0 drops `metrics`; its migration deletes the field from app files.
     assert_eq!(
-        exit_code(&["blueprint", "new", "api", "--from", "1.1.0", "--version", "2.0.0", "--blueprints", dir]).0,
+        exit_code(&["blueprint", "new", "api", "--from", "1.2.0", "--version", "2.0.0", "--blueprints", dir]).0,
         0
     );
     let meta = catalog.join("api/2.0.0/blueprint.yaml");
     fs::write(&meta, fs::read_to_string(&meta).expect("m").replace(" metrics,", "")).expect("w");
-    fs::remove_dir_all(catalog.join("api/2.0.0/tests/full")).expect("the one case with metrics");
+    for case in ["full", "podinfo"] {
+        fs::remove_dir_all(catalog.join("api/2.0.0/tests").join(case)).expect("a case with metrics");
+    }
     let (code, stderr) = exit_code(&["blueprint", "publish", "api@2.0.0", "--blueprints", dir]);
     assert_eq!(code, 1);
     assert!(stderr.contains("needs a migration"), "{stderr}");
@@ -596,7 +671,7 @@ fn upgrade_across_a_major_rewrites_the_pin_and_applies_the_migration() {
     let entry = "## 2.0.0\n\nNo ServiceMonitor.\n\n### Rendered output\n\n- ServiceMonitor removed.\n\n";
     fs::write(
         &changelog,
-        fs::read_to_string(&changelog).expect("c").replacen("## 1.1.0", &format!("{entry}## 1.1.0"), 1),
+        fs::read_to_string(&changelog).expect("c").replacen("## 1.2.0", &format!("{entry}## 1.2.0"), 1),
     )
     .expect("w");
     let (code, stderr) = exit_code(&["blueprint", "publish", "api@2.0.0", "--blueprints", dir]);
@@ -610,7 +685,7 @@ fn upgrade_across_a_major_rewrites_the_pin_and_applies_the_migration() {
     let lock = tmp.path().join("paved.lock");
     let lock_arg = lock.to_str().expect("utf-8");
     stdout_of(&["render", app, "--blueprints", dir, "--lock", lock_arg]);
-    assert!(fs::read_to_string(&lock).expect("lock").contains("api@1.1.0"));
+    assert!(fs::read_to_string(&lock).expect("lock").contains("api@1.2.0"));
 
     let dry = stdout_of(&["upgrade", app, "--to", "api@2", "--dry-run", "--blueprints", dir, "--lock", lock_arg]);
     assert!(dry.contains("-blueprint: api@1\n+blueprint: api@2\n"), "{dry}");
@@ -633,17 +708,17 @@ fn publish_catches_objects_added_or_removed_by_a_minor() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let catalog = catalog_copy(tmp.path());
     let dir = catalog.to_str().expect("utf-8");
-    exit_code(&["blueprint", "new", "worker", "--from", "1.0.0", "--version", "1.1.0", "--blueprints", dir]);
+    exit_code(&["blueprint", "new", "worker", "--from", "1.1.0", "--version", "1.2.0", "--blueprints", dir]);
     // A minor that drops the disruption budget: objects removed, no field changed.
-    fs::remove_file(catalog.join("worker/1.1.0/templates/pdb.yaml.j2")).expect("rm");
+    fs::remove_file(catalog.join("worker/1.2.0/templates/pdb.yaml.j2")).expect("rm");
     let changelog = catalog.join("worker/CHANGELOG.md");
-    let entry = "## 1.1.0\n\nTidier.\n\n### Rendered output\n\nNothing changes.\n\n";
+    let entry = "## 1.2.0\n\nTidier.\n\n### Rendered output\n\nNothing changes.\n\n";
     fs::write(
         &changelog,
-        fs::read_to_string(&changelog).expect("c").replacen("## 1.0.0", &format!("{entry}## 1.0.0"), 1),
+        fs::read_to_string(&changelog).expect("c").replacen("## 1.1.0", &format!("{entry}## 1.1.0"), 1),
     )
     .expect("w");
-    let (code, stderr) = exit_code(&["blueprint", "publish", "worker@1.1.0", "--blueprints", dir]);
+    let (code, stderr) = exit_code(&["blueprint", "publish", "worker@1.2.0", "--blueprints", dir]);
     assert_eq!(code, 1);
     assert!(stderr.contains("render differently (PodDisruptionBudget)"), "{stderr}");
 }
@@ -677,4 +752,31 @@ fn upgrade_rewrites_a_narrow_pin_and_never_half_upgrades() {
     assert!(upgraded.contains("blueprint: \"api@1.1\"  # held back\n"), "{upgraded}");
     assert!(fs::read_to_string(&lock).expect("lock").contains("api@1.1.0"));
     assert_eq!(exit_code(&["render", app, "--locked", "--lock", lock_arg]).0, 0, "pin and lock agree");
+}
+
+/// An app whose lock holds a version without a field it uses is told which
+/// version has the field, and that `paved upgrade` moves it there (its pin
+/// allows that version); after the upgrade it renders.
+#[test]
+fn a_field_the_locked_version_lacks_names_the_version_and_paved_upgrade() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let list = stdout_of(&["blueprint", "list"]);
+    let digest =
+        list.lines().find(|l| l.starts_with("api        1.1.0")).and_then(|l| l.split_whitespace().last()).expect("d");
+    let lock = tmp.path().join("paved.lock");
+    fs::write(&lock, format!("apps:\n  payments/fraud-score:\n    blueprint: api@1.1.0\n    digest: {digest}\n"))
+        .expect("w");
+    let lock_arg = lock.to_str().expect("utf-8");
+    let (code, stderr) = exit_code(&["render", "examples/fraud-score", "--lock", lock_arg, "--format", "short"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "protocol: `protocol` needs blueprint `api@1.2.0` or newer; this app renders with `api@1.1.0` (run `paved upgrade` to move the app (and `paved.lock`) to the newest version its pin `api@1` allows)"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("resources.limits: `resources.limits` needs blueprint `api@1.2.0`"), "{stderr}");
+    assert_eq!(exit_code(&["upgrade", "examples/fraud-score", "--lock", lock_arg]).0, 0);
+    assert!(fs::read_to_string(&lock).expect("lock").contains("blueprint: api@1.2.0"));
+    assert_eq!(exit_code(&["render", "examples/fraud-score", "--lock", lock_arg]).0, 0);
 }

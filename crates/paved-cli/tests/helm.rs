@@ -2,8 +2,11 @@
 //! passes, `helm template` with the chart's own values yields exactly the
 //! plain manifests (parsed, compared as data), `--set image.tag=X` changes
 //! only image references, and a wrongly typed override is rejected by
-//! `values.schema.json`. Install helm with `scripts/install-helm`; without it
-//! the test says it skipped, except under CI, where it fails.
+//! `values.schema.json`. A chart rendered without a tag or digest refuses to
+//! render until the pipeline sets one; it is checked with a tag set at deploy
+//! time, against the manifests rendered with that tag. Install helm with
+//! `scripts/install-helm`; without it the test says it skipped, except under
+//! CI, where it fails.
 
 mod common;
 
@@ -75,12 +78,28 @@ fn differences(a: &Value, b: &Value, at: String, out: &mut Vec<String>) {
     }
 }
 
-fn check_charts(case: &str, helm: &Path) {
+/// The tag a deploy sets on a chart rendered without one (as the pipeline does).
+const DEPLOY_TAG: &str = "7.7.7-deploy";
+
+/// What `helm template` says when a chart has neither tag nor digest.
+const UNPINNED: &str = "image.tag and image.digest are both empty";
+
+/// Whether a chart's `values.yaml` leaves both `image.tag` and `image.digest` empty.
+fn unpinned(values: &str) -> bool {
+    let values = paved_yaml::load_all(values, paved_yaml::Limits::default()).expect("values.yaml loads");
+    let image = values.first().map(|v| v.to_json()["image"].clone()).unwrap_or_default();
+    image["tag"] == "" && image["digest"] == ""
+}
+
+/// Check every chart of `case`; returns how many were unpinned (checked with a tag set at deploy time).
+fn check_charts(case: &str, helm: &Path) -> usize {
     // A set of apps brings its own platform file, when it has one.
     let platform = common::root().join(case).join("platform.yaml");
     let platform_arg = common::relative(&platform);
     let args: Vec<&str> = if platform.is_file() { vec!["--platform", &platform_arg] } else { vec![] };
     let tree = common::render_tree(case, &args);
+    // The same render with the tag a deploy sets: what an unpinned chart must yield with it.
+    let mut tagged_tree = None;
     let tmp = tempfile::tempdir().expect("tempdir");
     for (path, contents) in &tree {
         let file = tmp.path().join(path);
@@ -89,32 +108,73 @@ fn check_charts(case: &str, helm: &Path) {
     }
     let manifests: Vec<&String> = tree.keys().filter(|p| p.ends_with("/manifests.yaml")).collect();
     assert!(!manifests.is_empty(), "{case}: no manifests");
+    let mut unpinned_charts = 0;
     for manifest in manifests {
         let folder = manifest.trim_end_matches("/manifests.yaml");
         let chart = tmp.path().join(folder).join("chart");
         let chart_arg = chart.to_str().expect("utf-8 path");
         let at = format!("{case}: {folder}");
-        let (ok, out, err) = run(helm, &["lint", "--strict", chart_arg]);
+        let name = folder.rsplit('/').nth(1).expect("app folder");
+
+        // Neither tag nor digest: the chart refuses to render, naming both
+        // and the pipeline, so Argo CD never deploys an implicit `latest`.
+        let set_tag = format!("image.tag={DEPLOY_TAG}");
+        let deploy: Vec<&str> = if unpinned(&tree[&format!("{folder}/chart/values.yaml")]) {
+            unpinned_charts += 1;
+            let (ok, _, err) = run(helm, &["template", name, chart_arg]);
+            assert!(!ok, "{at}: a chart without tag or digest rendered");
+            assert!(err.contains(UNPINNED) && err.contains("pipeline"), "{at}: not the unpinned message:\n{err}");
+            let (ok, _, err) =
+                run(helm, &["template", name, chart_arg, "--set", "image.digest=", "--set", "image.tag="]);
+            assert!(!ok && err.contains(UNPINNED), "{at}: empty overrides rendered: {err}");
+            vec!["--set", &set_tag]
+        } else {
+            vec![]
+        };
+        let expected_tree = match deploy.is_empty() {
+            true => &tree,
+            false => tagged_tree.get_or_insert_with(|| {
+                let mut tagged = args.clone();
+                tagged.extend(["--image-tag", DEPLOY_TAG]);
+                common::render_tree(case, &tagged)
+            }),
+        };
+        let with = |extra: &[&str]| -> Vec<String> {
+            let mut all: Vec<String> = vec!["template".into(), name.into(), chart_arg.into()];
+            all.extend(deploy.iter().map(|s| s.to_string()));
+            all.extend(extra.iter().map(|s| s.to_string()));
+            all
+        };
+        let run_with = |extra: &[&str]| {
+            let all = with(extra);
+            run(helm, &all.iter().map(String::as_str).collect::<Vec<_>>())
+        };
+
+        let mut lint = vec!["lint", "--strict", chart_arg];
+        lint.extend(deploy.iter());
+        let (ok, out, err) = run(helm, &lint);
         assert!(ok, "{at}: helm lint --strict failed:\n{out}\n{err}");
 
-        let name = folder.rsplit('/').nth(1).expect("app folder");
         // A tag may be a number (CI build ids); a digest must be one.
         if folder.ends_with("/dev") {
             let (ok, _, err) = run(helm, &["template", name, chart_arg, "--set", "image.tag=4711"]);
             assert!(ok, "{at}: a numeric tag was rejected: {err}");
-            let (ok, _, _) = run(helm, &["template", name, chart_arg, "--set", "image.digest=notadigest"]);
+            let (ok, _, _) = run_with(&["--set", "image.digest=notadigest"]);
             assert!(!ok, "{at}: a malformed digest was accepted");
+            // Whatever the render pinned, a deploy that empties both is refused.
+            let (ok, _, err) = run_with(&["--set", "image.tag=", "--set", "image.digest="]);
+            assert!(!ok && err.contains(UNPINNED), "{at}: a chart rendered with tag and digest emptied: {err}");
         }
-        let (ok, rendered, err) = run(helm, &["template", name, chart_arg]);
+        let (ok, rendered, err) = run_with(&[]);
         assert!(ok, "{at}: helm template failed:\n{err}");
         // The chart holds every object but the network policies, which sit
         // beside it, one file each, for the platform's own Application.
-        let mut expected = objects(&tree[manifest]);
+        let mut expected = objects(&expected_tree[manifest]);
         let policies_folder = format!("{folder}/policies/");
-        let policies: Vec<&String> = tree.keys().filter(|p| p.starts_with(&policies_folder)).collect();
+        let policies: Vec<&String> = expected_tree.keys().filter(|p| p.starts_with(&policies_folder)).collect();
         assert!(!policies.is_empty(), "{at}: no network policies beside the chart");
         for path in policies {
-            for (key, policy) in objects(&tree[path]) {
+            for (key, policy) in objects(&expected_tree[path]) {
                 assert_eq!(expected.remove(&key).as_ref(), Some(&policy), "{at}: {path} is not in manifests.yaml");
             }
         }
@@ -138,7 +198,7 @@ fn check_charts(case: &str, helm: &Path) {
             continue;
         }
         // A new tag at deploy time changes the image references and nothing else.
-        let (ok, retagged, err) = run(helm, &["template", name, chart_arg, "--set", "image.tag=9.9.9-test"]);
+        let (ok, retagged, err) = run_with(&["--set", "image.tag=9.9.9-test"]);
         assert!(ok, "{at}: helm template --set image.tag failed:\n{err}");
         let mut changed = Vec::new();
         for (key, object) in &expected {
@@ -152,16 +212,17 @@ fn check_charts(case: &str, helm: &Path) {
         assert!(retagged.contains(":9.9.9-test"), "{at}: the new tag is not in the output");
 
         // Wrongly typed overrides are rejected by values.schema.json.
-        let (ok, _, err) = run(helm, &["template", name, chart_arg, "--set-json", "image.repository=5"]);
+        let (ok, _, err) = run_with(&["--set-json", "image.repository=5"]);
         assert!(!ok && err.contains("image"), "{at}: a number for image.repository was accepted: {err}");
-        let (ok, _, err) = run(helm, &["template", name, chart_arg, "--set-json", "resources.cpu=true"]);
+        let (ok, _, err) = run_with(&["--set-json", "resources.cpu=true"]);
         assert!(!ok && err.contains("cpu"), "{at}: a boolean for resources.cpu was accepted: {err}");
         let values = &tree[&format!("{folder}/chart/values.yaml")];
         if values.lines().any(|l| l.starts_with("replicas:")) {
-            let (ok, _, err) = run(helm, &["template", name, chart_arg, "--set", "replicas=abc"]);
+            let (ok, _, err) = run_with(&["--set", "replicas=abc"]);
             assert!(!ok && err.contains("replicas"), "{at}: `replicas=abc` was accepted: {err}");
         }
     }
+    unpinned_charts
 }
 
 #[test]
@@ -190,9 +251,9 @@ fn charts_are_what_the_manifests_are() {
     }
     cases.sort();
     assert!(cases.len() >= 15, "only {} cases", cases.len());
-    for case in &cases {
-        check_charts(case, &helm);
-    }
+    let unpinned: usize = cases.iter().map(|case| check_charts(case, &helm)).sum();
+    // Published test cases leave the tag to the pipeline, so the refusal is exercised.
+    assert!(unpinned > 0, "no chart without tag or digest was checked");
 }
 
 /// Paths under `dir` matching `parts` (`*` matches one folder level).

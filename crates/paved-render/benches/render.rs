@@ -69,7 +69,8 @@ impl Fixture {
     }
 
     fn app(&self, name: &str, text: &str) -> ValidApp {
-        let resolve = |r: &paved_spec::syntax::BlueprintRef, _id: &str| self.catalog.resolve(r).map(Catalog::rules_of);
+        let resolve =
+            |r: &paved_spec::syntax::BlueprintRef, _id: &str| self.catalog.resolve(r).map(|b| self.catalog.rules_of(b));
         paved_spec::validate_app(SourceFile { name: name.into(), text: text.into() }, &self.platform, &resolve)
             .unwrap_or_else(|problems| panic!("{name} is not valid: {problems:?}"))
     }
@@ -91,7 +92,7 @@ impl Fixture {
 }
 
 fn directory(apps: &[&ValidApp]) -> Directory {
-    Directory::new(apps.iter().map(|a| (a.app.team.as_str(), a.app.name.as_str(), a.app.port)))
+    Directory::new(apps.iter().map(|a| &a.app))
 }
 
 fn benches(c: &mut Criterion) {

@@ -30,11 +30,21 @@ pub(crate) const MARKER: &str = "$paved.value";
 /// folder) → contents.
 pub type ChartFiles = BTreeMap<String, String>;
 
-const HELPERS: &str = r#"{{/* The image reference from values: the repository, then :tag and @digest when set. */}}
+/// `paved.image`, the image reference from values: the repository, then
+/// `:tag` and `@digest` when set. With neither set it fails the render, so
+/// Argo CD never deploys an implicit `latest` (a render without a tag leaves
+/// both to the pipeline). Each is compared as text: a numeric tag (a CI build
+/// id, `--set image.tag=4711`) is a tag, even `0`.
+const HELPERS: &str = r#"{{/* The image reference from values: the repository, then :tag and @digest when set; neither set is refused, so nothing unpinned is deployed. */}}
 {{- define "paved.image" -}}
+{{- $tag := toString .Values.image.tag -}}
+{{- $digest := toString .Values.image.digest -}}
+{{- if and (eq $tag "") (eq $digest "") -}}
+{{- fail "image.tag and image.digest are both empty: this chart deploys only a pinned image, never an implicit `latest`; the pipeline sets them when it promotes a build (or set image.tag or image.digest yourself)" -}}
+{{- end -}}
 {{- .Values.image.repository -}}
-{{- with .Values.image.tag }}:{{ . }}{{ end -}}
-{{- with .Values.image.digest }}@{{ . }}{{ end -}}
+{{- with $tag }}:{{ . }}{{ end -}}
+{{- with $digest }}@{{ . }}{{ end -}}
 {{- end -}}
 "#;
 
@@ -123,8 +133,10 @@ fn collect(value: &Value, context: &Context, values: &mut Map<String, Value>) ->
 
 fn insert(values: &mut Map<String, Value>, name: &str, default: Value) -> Result<(), String> {
     let parts: Vec<&str> = name.split('.').collect();
+    // Go templates read `.Values.a._b`: a part starts with a letter or `_` (env names may).
     let valid = |p: &&str| {
-        p.starts_with(|c: char| c.is_ascii_alphabetic()) && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
     if !parts.iter().all(valid) {
         return Err(format!("`value(\"{name}\", …)`: a value name is dotted identifiers, like `resources.cpu`"));

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 
 use paved_kinds::Owner;
-use paved_spec::app::AppFile;
+use paved_spec::app::{AppFile, PortProtocol};
 use paved_spec::platform::{Environment, Platform, PolicyFlavor};
 use paved_spec::syntax::{self, Call, Caller};
 use serde_json::{Map, Value, json};
@@ -29,22 +29,53 @@ pub fn is_policy(object: &Object) -> bool {
 }
 
 /// What the policies of one app need to know about the other apps rendered
-/// with it: each app's port, by team and name.
+/// with it: each app's ports (the ones callers may reach), by team and name.
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
-    ports: BTreeMap<(String, String), Option<u32>>,
+    ports: BTreeMap<(String, String), Vec<RulePort>>,
 }
 
 impl Directory {
-    /// A directory of `(team, name, port)`.
-    pub fn new<'a>(apps: impl IntoIterator<Item = (&'a str, &'a str, Option<u32>)>) -> Directory {
-        Directory { ports: apps.into_iter().map(|(t, n, p)| ((t.to_owned(), n.to_owned()), p)).collect() }
+    /// A directory of the apps rendered together (each app's file as written:
+    /// ports do not differ per environment).
+    pub fn new<'a>(apps: impl IntoIterator<Item = &'a AppFile>) -> Directory {
+        Directory { ports: apps.into_iter().map(|a| ((a.team.clone(), a.name.clone()), caller_ports(a))).collect() }
     }
 
-    /// The port of `team/name` when it is in the rendered set and has one.
-    fn port(&self, team: &str, name: &str) -> Option<u32> {
-        self.ports.get(&(team.to_owned(), name.to_owned())).copied().flatten()
+    /// The ports of `team/name` callers may reach, when it is in the rendered
+    /// set (empty when it is not, or has none: then no port is named).
+    fn ports(&self, team: &str, name: &str) -> Vec<RulePort> {
+        self.ports.get(&(team.to_owned(), name.to_owned())).cloned().unwrap_or_default()
     }
+}
+
+/// One port a rule allows: its number and transport protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RulePort {
+    port: u32,
+    udp: bool,
+}
+
+impl RulePort {
+    fn tcp(port: u32) -> RulePort {
+        RulePort { port, udp: false }
+    }
+
+    fn protocol(self) -> &'static str {
+        if self.udp { "UDP" } else { "TCP" }
+    }
+}
+
+/// The ports an app's callers may reach: the main port and every port of
+/// `ports` (pod ports: a `servicePort` in front changes nothing here).
+fn caller_ports(app: &AppFile) -> Vec<RulePort> {
+    let main = app.port.map(RulePort::tcp);
+    let more = app
+        .ports
+        .iter()
+        .flatten()
+        .map(|(_, spec)| RulePort { port: spec.port(), udp: spec.protocol() == PortProtocol::Udp });
+    main.into_iter().chain(more).collect()
 }
 
 /// A peer of the app in one rule, before it is written in a flavor's terms.
@@ -61,10 +92,10 @@ enum Peer {
     Cidr { cidr: String },
 }
 
-/// One allowed direction: a peer and the TCP port (none: every port).
+/// One allowed direction: a peer and the ports (none: every port).
 struct Rule {
     peer: Peer,
-    port: Option<u32>,
+    ports: Vec<RulePort>,
 }
 
 /// The network policies of one app in one environment, in every flavor the
@@ -80,21 +111,27 @@ pub(crate) fn policies(
     let mut egress = Vec::new();
     for entry in app.calls.iter().flatten() {
         let rule = match syntax::call(entry) {
-            Ok(Call::App { app: name }) => {
-                Rule { port: directory.port(&app.team, &name), peer: Peer::App { namespace: namespace.clone(), name } }
-            }
+            Ok(Call::App { app: name }) => Rule {
+                ports: directory.ports(&app.team, &name),
+                peer: Peer::App { namespace: namespace.clone(), name },
+            },
             Ok(Call::TeamApp { team, app: name }) => Rule {
-                port: directory.port(&team, &name),
+                ports: directory.ports(&team, &name),
                 peer: Peer::App { namespace: environment.namespace_for(&team), name },
             },
-            Ok(Call::Fqdn { host, port }) => Rule { peer: Peer::Fqdn { host }, port: Some(u32::from(port)) },
-            Ok(Call::Cidr { cidr, port }) => Rule { peer: Peer::Cidr { cidr }, port: Some(u32::from(port)) },
+            Ok(Call::Fqdn { host, port }) => {
+                Rule { peer: Peer::Fqdn { host }, ports: vec![RulePort::tcp(u32::from(port))] }
+            }
+            Ok(Call::Cidr { cidr, port }) => {
+                Rule { peer: Peer::Cidr { cidr }, ports: vec![RulePort::tcp(u32::from(port))] }
+            }
             // Validation has rejected anything else.
             Err(_) => continue,
         };
         egress.push(rule);
     }
     let mut ingress = Vec::new();
+    let open = caller_ports(app);
     if let Some(port) = app.port {
         for entry in app.called_by.iter().flatten() {
             let peer = match syntax::caller(entry) {
@@ -105,33 +142,58 @@ pub(crate) fn policies(
                 Ok(Caller::Team { team }) => Peer::Namespace { namespace: environment.namespace_for(&team) },
                 Err(_) => continue,
             };
-            ingress.push(Rule { peer, port: Some(port) });
+            ingress.push(Rule { peer, ports: open.clone() });
         }
+        // The ingress controller routes to the main port only.
         if app.ingress.is_some() {
             let controller = &platform.ingress;
             let peer = Peer::Pods { namespace: controller.namespace.clone(), labels: controller.pod_labels.clone() };
-            ingress.push(Rule { peer, port: Some(port) });
+            ingress.push(Rule { peer, ports: vec![RulePort::tcp(port)] });
         }
     }
     if let Some(metrics) = &context.app.metrics {
         let monitoring = &platform.monitoring;
         let peer = Peer::Pods { namespace: monitoring.namespace.clone(), labels: monitoring.pod_labels.clone() };
-        ingress.push(Rule { peer, port: Some(metrics.port) });
+        ingress.push(Rule { peer, ports: vec![RulePort::tcp(metrics.port)] });
     }
-    flavors(platform)
+    // A workload identity signs in at Entra ID, by name, as an `https://` call would.
+    if context.app.azure_identity.is_some() {
+        egress.push(Rule {
+            peer: Peer::Fqdn { host: platform.azure.login_host.clone() },
+            ports: vec![RulePort::tcp(443)],
+        });
+    }
+    let app_pods = Subject { name: &context.app.name, labels: &context.labels, selector: &context.selector };
+    let mut out: Vec<Object> = flavors(platform)
         .into_iter()
         .map(|flavor| match flavor {
-            PolicyFlavor::Kubernetes => kubernetes(context, &ingress, &egress),
-            PolicyFlavor::Cilium => cilium(context, &ingress, &egress),
+            PolicyFlavor::Kubernetes => kubernetes(context, &app_pods, &ingress, &egress),
+            PolicyFlavor::Cilium => cilium(context, &app_pods, &ingress, &egress),
         })
-        .collect()
+        .collect();
+    // The migration's pods: the app's egress, and nothing may call them.
+    if let Some(migrate) = &context.app.migrate {
+        let pods = Subject { name: &migrate.name, labels: &migrate.labels, selector: &migrate.selector };
+        out.extend(flavors(platform).into_iter().map(|flavor| match flavor {
+            PolicyFlavor::Kubernetes => kubernetes(context, &pods, &[], &egress),
+            PolicyFlavor::Cilium => cilium(context, &pods, &[], &egress),
+        }));
+    }
+    out
 }
 
-fn metadata(context: &Context) -> Value {
+/// The pods a policy selects, and how it is named and labelled.
+struct Subject<'a> {
+    name: &'a str,
+    labels: &'a BTreeMap<String, String>,
+    selector: &'a BTreeMap<String, String>,
+}
+
+fn metadata(context: &Context, subject: &Subject<'_>) -> Value {
     json!({
-        "name": context.app.name,
+        "name": subject.name,
         "namespace": context.app.namespace,
-        "labels": context.labels,
+        "labels": subject.labels,
         "annotations": context.annotations,
     })
 }
@@ -146,10 +208,10 @@ fn namespace_selector(namespace: &str) -> Value {
 
 /// A NetworkPolicy (networking.k8s.io/v1). Naming both policy types makes it
 /// deny everything in both directions that its rules do not allow.
-fn kubernetes(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
-    let ports = |port: Option<u32>| match port {
-        Some(port) => json!([{ "protocol": "TCP", "port": port }]),
-        None => Value::Null,
+fn kubernetes(context: &Context, subject: &Subject<'_>, ingress: &[Rule], egress: &[Rule]) -> Object {
+    let ports = |ports: &[RulePort]| match ports {
+        [] => Value::Null,
+        ports => ports.iter().map(|p| json!({ "protocol": p.protocol(), "port": p.port })).collect(),
     };
     let peer = |peer: &Peer| -> Option<Value> {
         Some(match peer {
@@ -169,15 +231,16 @@ fn kubernetes(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
         })
     };
     let mut egress_rules = vec![kubernetes_dns()];
-    egress_rules.extend(egress.iter().filter_map(|r| Some(json!({ "to": [peer(&r.peer)?], "ports": ports(r.port) }))));
+    egress_rules
+        .extend(egress.iter().filter_map(|r| Some(json!({ "to": [peer(&r.peer)?], "ports": ports(&r.ports) }))));
     let ingress_rules: Vec<Value> =
-        ingress.iter().filter_map(|r| Some(json!({ "from": [peer(&r.peer)?], "ports": ports(r.port) }))).collect();
+        ingress.iter().filter_map(|r| Some(json!({ "from": [peer(&r.peer)?], "ports": ports(&r.ports) }))).collect();
     object(json!({
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
-        "metadata": metadata(context),
+        "metadata": metadata(context, subject),
         "spec": {
-            "podSelector": { "matchLabels": context.selector },
+            "podSelector": { "matchLabels": subject.selector },
             "policyTypes": ["Ingress", "Egress"],
             "ingress": ingress_rules,
             "egress": egress_rules,
@@ -186,10 +249,14 @@ fn kubernetes(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
 }
 
 /// A CiliumNetworkPolicy (cilium.io/v2), which can also allow hosts by name.
-fn cilium(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
-    let to_ports = |port: Option<u32>| match port {
-        Some(port) => json!([{ "ports": [{ "port": port.to_string(), "protocol": "TCP" }] }]),
-        None => Value::Null,
+fn cilium(context: &Context, subject: &Subject<'_>, ingress: &[Rule], egress: &[Rule]) -> Object {
+    let to_ports = |ports: &[RulePort]| match ports {
+        [] => Value::Null,
+        ports => {
+            let ports: Vec<Value> =
+                ports.iter().map(|p| json!({ "port": p.port.to_string(), "protocol": p.protocol() })).collect();
+            json!([{ "ports": ports }])
+        }
     };
     let peer = |peer: &Peer, to: bool| -> Value {
         let endpoints = if to { "toEndpoints" } else { "fromEndpoints" };
@@ -201,17 +268,17 @@ fn cilium(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
             Peer::Cidr { cidr } => json!({ if to { "toCIDR" } else { "fromCIDR" }: [cidr] }),
         }
     };
-    let with_ports = |mut rule: Value, port: Option<u32>| {
-        if let (Some(map), ports @ Value::Array(_)) = (rule.as_object_mut(), to_ports(port)) {
+    let with_ports = |mut rule: Value, ports: &[RulePort]| {
+        if let (Some(map), ports @ Value::Array(_)) = (rule.as_object_mut(), to_ports(ports)) {
             map.insert("toPorts".into(), ports);
         }
         rule
     };
     let mut egress_rules = vec![cilium_dns()];
-    egress_rules.extend(egress.iter().map(|r| with_ports(peer(&r.peer, true), r.port)));
-    let ingress_rules: Vec<Value> = ingress.iter().map(|r| with_ports(peer(&r.peer, false), r.port)).collect();
+    egress_rules.extend(egress.iter().map(|r| with_ports(peer(&r.peer, true), &r.ports)));
+    let ingress_rules: Vec<Value> = ingress.iter().map(|r| with_ports(peer(&r.peer, false), &r.ports)).collect();
     let mut spec = json!({
-        "endpointSelector": { "matchLabels": context.selector },
+        "endpointSelector": { "matchLabels": subject.selector },
         "enableDefaultDeny": { "ingress": true, "egress": true },
         "egress": egress_rules,
     });
@@ -225,7 +292,7 @@ fn cilium(context: &Context, ingress: &[Rule], egress: &[Rule]) -> Object {
     object(json!({
         "apiVersion": "cilium.io/v2",
         "kind": "CiliumNetworkPolicy",
-        "metadata": metadata(context),
+        "metadata": metadata(context, subject),
         "spec": spec,
     }))
 }

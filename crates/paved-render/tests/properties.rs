@@ -24,15 +24,21 @@ fn app() -> impl Strategy<Value = Value> {
         (1u32..5, 0u32..10).prop_map(|(min, extra)| json!({ "min": min, "max": min + extra })),
     ];
     let cpu = prop::sample::select(vec!["100m", "0.5", "2", "250m", "1500m"]);
-    let memory = prop::sample::select(vec!["128Mi", "1Gi", "512Mi", "2G"]);
+    let memory = prop::sample::select(vec!["128Mi", "1Gi", "512Mi", "2Gi"]);
     let tag = "[a-z0-9][a-z0-9._-]{0,20}";
     (
         (name(), "[a-z][a-z0-9]{0,10}", blueprint, tag, 1024u32..65535),
         (env, prop::option::of(replicas), prop::option::of((cpu, memory)), any::<bool>(), any::<bool>()),
         (prop::option::of(1u32..10), prop::collection::vec(name(), 0..3)),
+        workload(),
     )
         .prop_map(
-            |((name, team, blueprint, tag, port), (env, replicas, resources, ingress, metrics), (prod, calls))| {
+            |(
+                (name, team, blueprint, tag, port),
+                (env, replicas, resources, ingress, metrics),
+                (prod, calls),
+                more,
+            )| {
                 let mut app = Map::new();
                 app.insert("name".into(), json!(name));
                 app.insert("team".into(), json!(team));
@@ -65,9 +71,100 @@ fn app() -> impl Strategy<Value = Value> {
                 if let Some(n) = prod.filter(|_| !blueprint.starts_with("cronjob")) {
                     app.insert("environments".into(), json!({ "prod": { "replicas": n } }));
                 }
+                // The fields of the newer versions, where the pin allows them.
+                if blueprint != "api@1.0" {
+                    more.add_to(&mut app, blueprint.split('@').next().unwrap_or_default());
+                }
                 Value::Object(app)
             },
         )
+}
+
+/// The workload fields of api 1.2, worker 1.1, cronjob 1.1 and stateful 1.1,
+/// each present or not; annotation values are arbitrary strings.
+#[derive(Debug, Clone)]
+struct Workload {
+    protocol: Option<&'static str>,
+    extra_port: Option<(u32, bool)>,
+    probe: Option<Value>,
+    limits: Option<&'static str>,
+    run_as: Option<u32>,
+    annotations: std::collections::BTreeMap<String, String>,
+    grace: Option<&'static str>,
+    recreate: bool,
+    tuning: Option<(u32, u32, &'static str)>,
+}
+
+fn workload() -> impl Strategy<Value = Workload> {
+    let probe = prop_oneof![
+        Just(json!(false)),
+        Just(json!("/healthz")),
+        Just(json!({ "tcp": true, "period": "15s" })),
+        Just(json!({ "exec": ["/bin/check", "--quick"], "timeout": "3s", "failureThreshold": 5 })),
+        "[a-zA-Z0-9 $:{}#-]{0,12}".prop_map(|header| json!({ "http": "/ready", "headers": { "X-Probe": header } })),
+    ];
+    (
+        (
+            prop::option::of(prop::sample::select(vec!["http", "grpc", "tcp"])),
+            prop::option::of((20000u32..30000, any::<bool>())),
+        ),
+        (
+            prop::option::of(probe),
+            prop::option::of(prop::sample::select(vec!["2Gi", "4Gi"])),
+            prop::option::of(10000u32..70000),
+        ),
+        prop::collection::btree_map("[a-z]{1,8}\\.example\\.com/[a-z]{1,8}", any::<String>(), 0..3),
+        (prop::option::of(prop::sample::select(vec!["30s", "2m", "1h30m"])), any::<bool>()),
+        prop::option::of((0u32..6, 0u32..10, prop::sample::select(vec!["30m", "2h"]))),
+    )
+        .prop_map(|((protocol, extra_port), (probe, limits, run_as), annotations, (grace, recreate), tuning)| {
+            Workload { protocol, extra_port, probe, limits, run_as, annotations, grace, recreate, tuning }
+        })
+}
+
+impl Workload {
+    fn add_to(&self, app: &mut Map<String, Value>, blueprint: &str) {
+        let has_port = app.contains_key("port");
+        if let (Some(protocol), true, false) = (self.protocol, has_port, blueprint == "worker") {
+            // An ingress needs an HTTP port.
+            if protocol == "http" || !app.contains_key("ingress") {
+                app.insert("protocol".into(), json!(protocol));
+            }
+        }
+        if let (Some((port, udp)), true) = (self.extra_port, has_port) {
+            let spec = if udp { json!({ "port": port, "protocol": "UDP" }) } else { json!(port) };
+            app.insert("ports".into(), json!({ "extra": spec }));
+        }
+        if let (Some(probe), true) = (&self.probe, blueprint != "cronjob") {
+            // A check of the main port needs one; a gRPC port answers no path.
+            let path_like = probe.is_string() || probe.get("http").is_some() || probe.get("tcp").is_some();
+            let grpc = app.get("protocol") == Some(&json!("grpc"));
+            if !(path_like && (!has_port || grpc)) {
+                app.insert("probes".into(), json!({ "readiness": probe }));
+            }
+        }
+        if let Some(limit) = self.limits {
+            let resources = app.entry("resources").or_insert_with(|| json!({}));
+            resources["limits"] = json!({ "memory": limit });
+        }
+        if let Some(user) = self.run_as {
+            app.insert("runAs".into(), json!({ "user": user }));
+        }
+        if !self.annotations.is_empty() {
+            app.insert("annotations".into(), json!(self.annotations));
+        }
+        if let Some(grace) = self.grace {
+            app.insert("terminationGracePeriod".into(), json!(grace));
+        }
+        if self.recreate && matches!(blueprint, "api" | "worker") {
+            app.insert("strategy".into(), json!("recreate"));
+        }
+        if let (Some((retries, failed, deadline)), "cronjob") = (self.tuning, blueprint) {
+            app.insert("backoffLimit".into(), json!(retries));
+            app.insert("history".into(), json!({ "failed": failed }));
+            app.insert("deadline".into(), json!(deadline));
+        }
+    }
 }
 
 proptest! {

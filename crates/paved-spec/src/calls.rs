@@ -23,7 +23,8 @@ pub struct CallReport {
 
 /// Check every in-cluster call between `apps`: the callee must accept the
 /// caller in `calledBy`, and must have a port to call. Calls to apps outside
-/// the set cannot be checked and are noted.
+/// the set, and callers outside it named in `calledBy`, cannot be checked and
+/// are noted.
 pub fn check_calls(apps: &[ValidApp]) -> CallReport {
     let by_id: BTreeMap<(&str, &str), &ValidApp> =
         apps.iter().map(|a| ((a.app.team.as_str(), a.app.name.as_str()), a)).collect();
@@ -73,22 +74,35 @@ pub fn check_calls(apps: &[ValidApp]) -> CallReport {
                 ));
             }
         }
-        // Callers named in `calledBy` that are in the set but never call.
+        // Callers named in `calledBy` that are in the set but never call, and
+        // callers outside the set, whose side cannot be checked.
         for entry in caller.app.called_by.iter().flatten() {
             let (peer_team, peer_name) = match syntax::caller(entry) {
                 Ok(Caller::App { app }) => (team.to_owned(), app),
                 Ok(Caller::TeamApp { team, app }) => (team, app),
-                _ => continue,
-            };
-            if let Some(peer) = by_id.get(&(peer_team.as_str(), peer_name.as_str())) {
-                if !calls(peer, team, name) {
-                    report.notes.push(format!(
-                        "note: {}: `{name}` accepts calls from {}, which does not call it ({})",
-                        caller.file.name,
-                        quote(entry),
-                        peer.file.name
-                    ));
+                Ok(Caller::Team { team: peer_team }) => {
+                    if !apps.iter().any(|a| a.app.team == peer_team) {
+                        report.notes.push(format!(
+                            "note: {}: `{name}` accepts calls from every app of team `{peer_team}`, none of which is among the apps rendered; their side is not checked",
+                            caller.file.name
+                        ));
+                    }
+                    continue;
                 }
+                Err(_) => continue,
+            };
+            match by_id.get(&(peer_team.as_str(), peer_name.as_str())) {
+                Some(peer) if !calls(peer, team, name) => report.notes.push(format!(
+                    "note: {}: `{name}` accepts calls from {}, which does not call it ({})",
+                    caller.file.name,
+                    quote(entry),
+                    peer.file.name
+                )),
+                Some(_) => {}
+                None => report.notes.push(format!(
+                    "note: {}: `{name}` accepts calls from `{peer_team}/{peer_name}`, which is not among the apps rendered; its side is not checked",
+                    caller.file.name
+                )),
             }
         }
     }

@@ -30,4 +30,4 @@ pub use diagnostic::{Diagnostic, SourceFile, display_path};
 pub use limits::{MAX_PROBLEMS_PER_FILE, MAX_STRING_BYTES};
 pub use schema::{FieldDoc, SchemaKind, explain, reference_markdown, schema, schema_text};
 pub use set::{check_teams, duplicate_apps, validate_teams};
-pub use validate::{BlueprintRules, ValidApp, validate_app, validate_platform, validate_team};
+pub use validate::{BlueprintRules, LaterVersion, ValidApp, validate_app, validate_platform, validate_team};

@@ -24,3 +24,12 @@ pub const MAX_PROBLEMS_PER_FILE: usize = 100;
 
 /// The prefix of the landing zone's object names; app names may not use it.
 pub const RESERVED_PREFIX: &str = "paved-";
+
+/// The most bytes an app's pod annotations may hold, keys and values together:
+/// the API server's own bound on an object's annotations (256 KiB).
+pub const MAX_ANNOTATION_BYTES: usize = 256 * 1024;
+
+/// The most bytes the `content` of an app's files may hold together: they
+/// become one ConfigMap, which the API server caps at 1 MiB with its keys and
+/// metadata; half of that leaves room, and configuration is far smaller.
+pub const MAX_FILES_BYTES: usize = 512 * 1024;

@@ -36,6 +36,55 @@ pub struct Platform {
     /// Where editors fetch the app file's JSON schema; `paved new` writes it in the `# yaml-language-server: $schema=` line when no `schemas/app.schema.json` is found in a parent folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_schema_url: Option<String>,
+    /// When a node pulls an app's image: `Always` (the default) or `IfNotPresent`. In a shared cluster, `IfNotPresent` lets a pod use an image cached on its node without the right to pull it (another team's pod pulled it there); `Always` asks the registry every time, so its access rules hold. Blueprint versions from api 1.2.0, worker 1.1.0, cronjob 1.1.0 and stateful 1.1.0 render it; earlier versions render `IfNotPresent`.
+    #[serde(default)]
+    #[schemars(extend("default" = "Always"))]
+    pub image_pull_policy: PullPolicy,
+    /// Microsoft Entra Workload ID, for apps with `identity.azure`.
+    #[serde(default)]
+    pub azure: Azure,
+}
+
+/// Microsoft Entra Workload ID on the platform's clusters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Azure {
+    /// The host apps sign in at (their egress on port 443 is allowed by name). Default: `login.microsoftonline.com` (Azure's public cloud).
+    #[serde(default = "default_login_host")]
+    pub login_host: String,
+    /// The Entra ID tenant apps' identities belong to, as the ServiceAccount's `azure.workload.identity/tenant-id` annotation. Default: none (the tenant the cluster's workload-identity webhook is configured with).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+}
+
+impl Default for Azure {
+    fn default() -> Self {
+        Azure { login_host: default_login_host(), tenant_id: None }
+    }
+}
+
+fn default_login_host() -> String {
+    "login.microsoftonline.com".into()
+}
+
+/// When a node pulls an image (the containers' `imagePullPolicy`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum PullPolicy {
+    /// Ask the registry on every pod start: a pod runs an image only when its node may pull it (a cached layer is still reused).
+    #[default]
+    Always,
+    /// Use the node's copy when it has one: faster starts, but a pod may run an image it has no right to pull.
+    IfNotPresent,
+}
+
+impl PullPolicy {
+    /// The value Kubernetes takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PullPolicy::Always => "Always",
+            PullPolicy::IfNotPresent => "IfNotPresent",
+        }
+    }
 }
 
 /// One environment.
@@ -73,6 +122,21 @@ pub struct IngressController {
     /// Annotations added to every Ingress (for example a cert-manager issuer).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, String>,
+    /// Which `ingress.path` values apps may write, by what the controller admits: `strict` (the default) allows Prefix paths of letters, digits, `/`, `_` and `-` only, as ingress-nginx does with `strict-validate-path-type` (its default from v1.12), which denies any other Ingress at admission; `any` allows any HTTP path, for a controller that takes them.
+    #[serde(default)]
+    #[schemars(extend("default" = "strict"))]
+    pub paths: IngressPaths,
+}
+
+/// The ingress paths the controller admits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum IngressPaths {
+    /// Letters, digits, `/`, `_` and `-` (ingress-nginx's `strict-validate-path-type`).
+    #[default]
+    Strict,
+    /// Any HTTP path.
+    Any,
 }
 
 /// Where Prometheus runs, so network policies can admit it and ServiceMonitors are picked up.

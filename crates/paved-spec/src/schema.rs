@@ -202,7 +202,8 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
             push(path, true, words(), hint);
         }
         ValidationErrorKind::Type { kind } => {
-            let hint = type_hint(&paved_jsonschema::expected_types(kind), instance);
+            let hint = type_hint(&paved_jsonschema::expected_types(kind), instance)
+                .or_else(|| env_value_hint(&path, instance));
             push(path, false, words(), hint);
         }
         ValidationErrorKind::Enum { options } => {
@@ -216,6 +217,20 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
         | ValidationErrorKind::ExclusiveMaximum { .. } => {
             let hint = range_hint(schema, &path);
             push(path, false, words(), hint);
+        }
+        // `true` where only `false` fits: a probe turned "on" says nothing.
+        ValidationErrorKind::Constant { expected_value }
+            if **expected_value == Value::Bool(false) && instance.as_bool() == Some(true) =>
+        {
+            push(
+                path,
+                false,
+                "`true` does not say what to check".into(),
+                Some(
+                    "write a path such as `/healthz`, one check such as `{tcp: true}`, or `false` to turn it off"
+                        .into(),
+                ),
+            );
         }
         // Names, references and similar carry a pattern in the schema for
         // editors; the rules in `validate` check them with better messages.
@@ -284,6 +299,21 @@ fn type_hint(expected: &str, found: &Value) -> Option<String> {
         Value::Null => Some("a key with nothing after it is null; give it a value or remove it".into()),
         _ => None,
     }
+}
+
+/// An `env` value that is a mapping or a list: people write Kubernetes'
+/// `valueFrom` or a nested config here. Says what an env value may be.
+fn env_value_hint(path: &[Segment], found: &Value) -> Option<String> {
+    let in_env = match path {
+        [Segment::Key(env), Segment::Key(_)] => env == "env",
+        [Segment::Key(envs), Segment::Key(_), Segment::Key(env), Segment::Key(_)] => {
+            envs == "environments" && env == "env"
+        }
+        _ => false,
+    };
+    (in_env && (found.is_object() || found.is_array())).then(|| {
+        "write the value as a string, in quotes (numbers and booleans too, like `\"8080\"`), or read one: `{secret: NAME, key: KEY}`, `{configMap: NAME, key: KEY}` or `{field: metadata.name}`".to_owned()
+    })
 }
 
 /// The subschemas that describe the value at `path` (following `$ref`,
@@ -416,6 +446,10 @@ fn explain_path(root: &Value, path: &[Segment]) -> Result<FieldDoc, Vec<String>>
         }
         if let Some(v) = s.get("const").and_then(Value::as_str) {
             allowed.push(v.to_owned());
+        }
+        // `false` alone (a probe turned off) is a type of its own for a reader.
+        if let Some(b) = s.get("const").and_then(Value::as_bool) {
+            types.push(format!("`{b}`"));
         }
     }
     types.dedup();

@@ -116,12 +116,8 @@ mod tests {
     fn app(path: &str, team: &str, name: &str) -> ValidApp {
         let text =
             format!("name: {name}\nteam: {team}\nblueprint: worker@1\nimage: acr.bank.internal/{team}/{name}:1.0.0\n");
-        let rules = BlueprintRules {
-            id: "worker@1.0.0".into(),
-            supported: BTreeSet::new(),
-            required: BTreeSet::new(),
-            autoscaling: false,
-        };
+        let rules =
+            BlueprintRules { id: "worker@1.0.0".into(), supported: BTreeSet::new(), ..BlueprintRules::default() };
         let file = SourceFile { name: path.into(), text };
         validate_app(file, &platform(), &|_, _| Ok(rules.clone())).unwrap_or_else(|problems| panic!("{problems:?}"))
     }

@@ -1,23 +1,27 @@
 //! `paved render`: apps to Kubernetes objects, as a stream or a file tree.
 
+use paved_jsonschema::quote;
 use paved_render::output;
 use paved_render::{Charts, ImageOverride};
 use paved_spec::ValidApp;
+use paved_spec::platform::Platform;
 use paved_spec::syntax;
 
 use crate::cli::{Global, RenderArgs};
 use crate::inputs::{self, Setup};
 use crate::renders::{Renders, pipelines};
 use crate::target::{chosen_environments, print_stream, stdout_only};
-use crate::{Failure, Outcome, write};
+use crate::{Failure, Outcome, report, write};
 
 pub fn run(global: &Global, args: RenderArgs) -> Outcome {
     stdout_only(args.target.output.as_deref())?;
     let image = image_override(&args)?;
     let setup = Setup::load(global, args.report.format)?;
     let envs = chosen_environments(&setup.platform, &args.target.envs)?;
+    latest_tag(&setup.platform, &image, &envs)?;
     let files = inputs::read_all(&inputs::discover(&args.paths)?, args.report.format)?;
     let apps = setup.validate_apps(files, args.report.format)?;
+    report::warnings(&apps.iter().flat_map(|a| a.warnings.iter().cloned()).collect::<Vec<_>>(), args.report.format);
     warn_untagged(&apps, &image, &envs);
     warn_deprecated(&setup, &apps);
     // --locked fails before anything is written; otherwise the lock records
@@ -89,6 +93,30 @@ fn warn_untagged(apps: &[ValidApp], image: &ImageOverride, envs: &[String]) {
             );
         }
     }
+}
+
+/// `--image-tag latest` deploys whatever `latest` names when a node pulls it,
+/// as `latest` in an app file does: refused when a production environment is
+/// rendered (exit 1), a warning otherwise. A digest given too pins the image.
+fn latest_tag(platform: &Platform, image: &ImageOverride, envs: &[String]) -> Outcome {
+    let Some(tag) = image.tag.as_deref().filter(|t| syntax::is_latest(t) && image.digest.is_none()) else {
+        return Ok(());
+    };
+    let production = envs.iter().find(|e| platform.environment(e).is_some_and(|env| platform.is_production(env)));
+    if let Some(env) = production {
+        eprintln!(
+            "error: --image-tag: {} is not a version: production environment {} would run whatever it names when a node pulls it\n\nhelp: pass the version the pipeline built, like `--image-tag 1.4.2`, or pin the image with `--image-digest`",
+            quote(tag),
+            quote(env)
+        );
+        return Err(Failure::Findings);
+    }
+    eprintln!(
+        "warning: --image-tag: {} is not a version: {} run whatever it names when a node pulls it; pass the version the pipeline built",
+        quote(tag),
+        envs.iter().map(|e| quote(e)).collect::<Vec<_>>().join(", ")
+    );
+    Ok(())
 }
 
 /// A deprecated blueprint version still renders, with a warning saying why

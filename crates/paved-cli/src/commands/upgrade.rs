@@ -15,7 +15,7 @@ use paved_spec::{SourceFile, ValidApp};
 use similar::TextDiff;
 
 use crate::cli::{Format, Global, Level, UpgradeArgs};
-use crate::inputs::{self, Setup};
+use crate::inputs::{self, Setup, Versions};
 use crate::renders::render_with;
 use crate::{Failure, Outcome, write};
 
@@ -28,7 +28,11 @@ pub fn run(global: &Global, args: UpgradeArgs) -> Outcome {
         Some(pin) => Some(syntax::blueprint_ref(pin).map_err(|p| Failure::Error(format!("--to: {}", p.message)))?),
         None => None,
     };
-    let apps = setup.validate_apps(inputs::read_all(&inputs::discover(&args.paths)?, Format::Human)?, Format::Human)?;
+    // An app may already use fields of the version it is to move to (that is
+    // why it is moved): check it against the newest its pin allows, and move
+    // it from the version its lock holds.
+    let files = inputs::read_all(&inputs::discover(&args.paths)?, Format::Human)?;
+    let apps = setup.validate_apps_as(files, Format::Human, Versions::Newest(to.as_ref()))?;
     if let Some(to) = &to {
         if !apps.iter().any(|a| a.blueprint.name == to.name) {
             return Err(Failure::Error(format!("--to: no app here uses blueprint `{}`", to.name)));
@@ -59,7 +63,7 @@ pub fn run(global: &Global, args: UpgradeArgs) -> Outcome {
                     migrate::apply(&text, &migration).map_err(|e| Failure::Error(format!("{}: {e}", app.file.name)))?;
             }
             let file = SourceFile { name: app.file.name.clone(), text: text.clone() };
-            let resolve = |_: &BlueprintRef, _: &str| Ok(paved_blueprint::Catalog::rules_of(target));
+            let resolve = |_: &BlueprintRef, _: &str| Ok(setup.catalog.rules_of(target));
             upgraded = paved_spec::validate_app(file, &setup.platform, &resolve).map_err(|diagnostics| {
                 crate::report::print(&diagnostics, Format::Human);
                 Failure::Error(format!("{} would not be valid for {} after the migration", app.file.name, target.id))

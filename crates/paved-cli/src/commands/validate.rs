@@ -9,7 +9,7 @@ use crate::cli::{Format, Global, ValidateArgs};
 use crate::inputs::{self, Setup};
 use crate::renders::Renders;
 use crate::target::chosen_environments;
-use crate::{Failure, Outcome};
+use crate::{Failure, Outcome, report};
 
 pub fn run(global: &Global, args: ValidateArgs) -> Outcome {
     let format = args.report.format;
@@ -17,6 +17,7 @@ pub fn run(global: &Global, args: ValidateArgs) -> Outcome {
     let files = inputs::read_all(&inputs::discover(&args.paths)?, format)?;
     let count = files.len();
     let apps = setup.validate_apps(files, format)?;
+    report::warnings(&apps.iter().flat_map(|a| a.warnings.iter().cloned()).collect::<Vec<_>>(), format);
     let schemas =
         SchemaSet::for_version(&setup.platform.kubernetes_version).map_err(|e| Failure::Error(e.to_string()))?;
     let envs = chosen_environments(&setup.platform, &[])?;

@@ -6,4 +6,4 @@ mod lock;
 mod setup;
 
 pub use discover::{discover, pipeline_beside, read_all};
-pub use setup::{Setup, load_teams};
+pub use setup::{Setup, Versions, load_teams};

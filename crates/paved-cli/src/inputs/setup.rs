@@ -19,6 +19,16 @@ use super::lock::{lock_at_revision, read_lock};
 use crate::cli::{Format, Global};
 use crate::{Failure, report};
 
+/// Which version an app is checked against (see [`Setup::validate_apps_as`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Versions<'a> {
+    /// The version `paved.lock` holds (else the newest the pin allows).
+    Locked,
+    /// The newest version the pin allows, whatever the lock holds, or the newest
+    /// this pin allows for apps of its blueprint (`paved upgrade --to`).
+    Newest(Option<&'a paved_spec::syntax::BlueprintRef>),
+}
+
 /// Everything a command needs before it looks at apps.
 #[derive(Debug)]
 pub struct Setup {
@@ -68,10 +78,29 @@ impl Setup {
 
     /// Validate every app file; all problems of all files are reported at once.
     pub fn validate_apps(&self, files: Vec<SourceFile>, format: Format) -> Result<Vec<ValidApp>, Failure> {
+        self.validate_apps_as(files, format, Versions::Locked)
+    }
+
+    /// Validate every app file against the version the lock holds for it
+    /// (`Versions::Locked`), or against the newest its pin allows, with
+    /// `ValidApp::blueprint_id` still the locked version (`Versions::Newest`):
+    /// `paved upgrade` takes apps already written for the version it moves to.
+    pub fn validate_apps_as(
+        &self,
+        files: Vec<SourceFile>,
+        format: Format,
+        versions: Versions<'_>,
+    ) -> Result<Vec<ValidApp>, Failure> {
         let mut apps = Vec::new();
         let mut problems: Vec<Diagnostic> = Vec::new();
         let resolve = |r: &paved_spec::syntax::BlueprintRef, id: &str| {
-            self.catalog.resolve_locked(r, self.lock.apps.get(id)).map(Catalog::rules_of)
+            match versions {
+                Versions::Locked => self.catalog.resolve_locked(r, self.lock.apps.get(id)),
+                // Across a major the migration changes the file first: check it as it is.
+                Versions::Newest(Some(to)) if to.name == r.name && to.major == r.major => self.catalog.resolve(to),
+                Versions::Newest(_) => self.catalog.resolve(r),
+            }
+            .map(|b| self.catalog.rules_of(b))
         };
         // Each file on its own, in parallel; results in the files' order.
         let results: Vec<_> =
@@ -96,6 +125,14 @@ impl Setup {
             if self.verbose {
                 for note in report.notes {
                     eprintln!("{note}");
+                }
+            }
+        }
+        if versions != Versions::Locked {
+            for app in &mut apps {
+                let id = format!("{}/{}", app.app.team, app.app.name);
+                if let Some(entry) = self.lock.apps.get(&id).filter(|e| self.catalog.get(&e.blueprint).is_some()) {
+                    app.blueprint_id = entry.blueprint.clone();
                 }
             }
         }
@@ -138,7 +175,7 @@ impl Setup {
         let mut problems = Vec::new();
         for case in &blueprint.tests {
             let file = SourceFile { name: format!("blueprints/{}", case.path), text: case.text.clone() };
-            let resolve = |_: &paved_spec::syntax::BlueprintRef, _: &str| Ok(Catalog::rules_of(blueprint));
+            let resolve = |_: &paved_spec::syntax::BlueprintRef, _: &str| Ok(self.catalog.rules_of(blueprint));
             match paved_spec::validate_app(file, &self.platform, &resolve) {
                 Ok(app) => apps.push(app),
                 Err(d) => problems.extend(d),

@@ -36,11 +36,12 @@ fn world() -> &'static World {
 pub fn check_app(text: &str) -> Result<usize, String> {
     let world = world();
     let file = SourceFile { name: "app.yaml".into(), text: text.into() };
-    let resolve = |r: &paved_spec::syntax::BlueprintRef, _: &str| world.catalog.resolve(r).map(Catalog::rules_of);
+    let resolve =
+        |r: &paved_spec::syntax::BlueprintRef, _: &str| world.catalog.resolve(r).map(|b| world.catalog.rules_of(b));
     let app = validate_app(file, &world.platform, &resolve)
         .map_err(|diagnostics| diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))?;
     let blueprint = world.catalog.get(&app.blueprint_id).expect("a valid app's blueprint is in the catalog");
-    let directory = Directory::new([(app.app.team.as_str(), app.app.name.as_str(), app.app.port)]);
+    let directory = Directory::new([&app.app]);
     let schemas = SchemaSet::for_version(&world.platform.kubernetes_version).expect("vendored schemas");
     let image = ImageOverride::default();
     let mut count = 0;

@@ -231,6 +231,44 @@ fn fqdn_call(value: &str, rest: &str) -> Result<Call, Problem> {
     Ok(Call::Fqdn { host: host.to_string(), port })
 }
 
+/// The team and app a cluster-internal host name names, as Kubernetes writes a
+/// Service's name: `app.namespace`, `app.namespace.svc` or
+/// `app.namespace.svc.cluster.local` (any port). The last is whether the name
+/// can only be a Service's (`.svc`); `app.team` could also be a public host.
+fn service_name(host_port: &str) -> Option<(&str, &str, bool)> {
+    let host = match host_port.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => host_port,
+    };
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let (name, sure) = match host.strip_suffix(".svc.cluster.local").or_else(|| host.strip_suffix(".svc")) {
+        Some(name) => (name, true),
+        None => (host, false),
+    };
+    let (app, team) = name.split_once('.')?;
+    (label_issue(app, 63).is_none() && label_issue(team, 63).is_none()).then_some((team, app, sure))
+}
+
+fn surely_in_cluster(host_port: &str) -> bool {
+    service_name(host_port).is_some_and(|(_, _, sure)| sure)
+}
+
+/// The problem of a call written as the URL of a Service in the cluster
+/// (`http://app.team`, `app.team.svc:8080`): apps in the cluster are called as
+/// `team/app`, and the policies open the port the callee serves on.
+fn in_cluster_problem(value: &str, host_port: &str) -> Option<Problem> {
+    let (team, app, sure) = service_name(host_port)?;
+    let call = quote(&format!("{team}/{app}"));
+    Some(match sure {
+        true => Problem::new(format!("{} names a Service in the cluster by its address", quote(value)))
+            .with_hint(format!("did you mean {call}? An app in the cluster is called as `team/app`, and its port is opened for you")),
+        false => Problem::new(format!("{} is not a call target", quote(value))).with_hint(format!(
+            "for the app `{app}` of team `{team}` write {call}; for an external host write {} (calls leave the cluster over HTTPS)",
+            quote(&format!("https://{}", host_port.split(':').next().unwrap_or(host_port)))
+        )),
+    })
+}
+
 /// Check and parse one entry of `calls`: `app`, `team/app` (DNS labels),
 /// `https://host[:port]` (a DNS name with at least one dot; port 443 by default), an IPv4
 /// range `10.20.0.0/16:5432` or an IPv6 range `[fd00::/64]:443`.
@@ -247,11 +285,19 @@ pub fn call(value: &str) -> Result<Call, Problem> {
     }
     if let Some((scheme, rest)) = value.split_once("://") {
         if scheme.eq_ignore_ascii_case("https") {
+            let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let host_port = rest.get(..host_end).unwrap_or(rest);
+            if let Some(problem) = in_cluster_problem(value, host_port).filter(|_| surely_in_cluster(host_port)) {
+                return Err(problem);
+            }
             return fqdn_call(value, rest);
         }
         if scheme.eq_ignore_ascii_case("http") {
             let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
             let host_port = rest.get(..host_end).unwrap_or(rest);
+            if let Some(problem) = in_cluster_problem(value, host_port) {
+                return Err(problem);
+            }
             let host_port = host_port.strip_suffix(":80").unwrap_or(host_port);
             let hint = if host_port.is_empty() || host_port.contains("://") {
                 "use `https://host[:port]`: calls to external hosts must use HTTPS".to_string()
@@ -279,6 +325,9 @@ pub fn call(value: &str) -> Result<Call, Problem> {
         }
         if address.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             return ipv4_call(value);
+        }
+        if let Some(problem) = in_cluster_problem(value, value).filter(|_| surely_in_cluster(value)) {
+            return Err(problem);
         }
         let candidate = format!("https://{value}");
         let hint = if fqdn_call(&candidate, value).is_ok() {
@@ -410,6 +459,20 @@ mod tests {
                 ("[fd00::1/64]:443", "host bits", "`[fd00::/64]:443`"),
                 ("http://api.example.com", "plain HTTP", "use `https://api.example.com`"),
                 ("http://api.example.com:80/x", "plain HTTP", "use `https://api.example.com` instead"),
+                ("http://app.team", "not a call target", "write `team/app`"),
+                (
+                    "http://app.team:8080/x",
+                    "not a call target",
+                    "write `team/app`; for an external host write `https://app.team`",
+                ),
+                (
+                    "http://ledger.payments.svc.cluster.local",
+                    "a Service in the cluster",
+                    "did you mean `payments/ledger`?",
+                ),
+                ("https://ledger.payments.svc:8443", "a Service in the cluster", "did you mean `payments/ledger`?"),
+                ("ledger.payments.svc.cluster.local", "a Service in the cluster", "did you mean `payments/ledger`?"),
+                ("ledger.payments", "without `https://`", "`https://ledger.payments`"),
                 ("https://api.example.com/v1", "has a path", "use `https://api.example.com`"),
                 ("https://api.example.com/", "has a path", ""),
                 ("https://api.example.com?x=1", "has a path", ""),

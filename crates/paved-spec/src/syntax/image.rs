@@ -59,6 +59,13 @@ pub fn image_tag(value: &str) -> Result<(), Problem> {
     verdict(value, "image tag", tag_issue(value))
 }
 
+/// Whether `tag` is `latest` (in any case): a name that moves to every new
+/// build, so what runs depends on when a node pulls it. An image pinned by a
+/// digest as well runs the digest, whatever its tag says.
+pub fn is_latest(tag: &str) -> bool {
+    tag.eq_ignore_ascii_case("latest")
+}
+
 fn digest_issue(digest: &str) -> Option<Issue> {
     const FORM: &str = "use `sha256:` followed by 64 lowercase hex digits";
     let is_hex = |c: char| c.is_ascii_hexdigit();

@@ -14,8 +14,10 @@
 //!
 //! One module per kind of value: `names` (DNS labels and subdomains, environment
 //! variable names, object IDs), `blueprint_ref`, `image` (references, tags,
-//! digests), `cron` (schedules and time zones), `quantity`, `http_path`, `calls`
-//! (calls and callers) and `typos` ("did you mean"), each with its tests.
+//! digests), `cron` (schedules and time zones), `quantity`, `http_path`, `ingress`
+//! (ingress hosts and paths), `calls` (calls and callers), `typos` ("did you mean")
+//! and `workload` (durations, port names, annotation keys, header names), each with
+//! its tests.
 
 use std::fmt;
 
@@ -26,18 +28,25 @@ mod calls;
 mod cron;
 mod http_path;
 mod image;
+mod ingress;
 mod names;
 mod quantity;
 mod typos;
+mod workload;
 
 pub use blueprint_ref::{BlueprintRef, blueprint_ref};
 pub use calls::{Call, Caller, call, caller};
 pub use cron::{cron_schedule, time_zone};
 pub use http_path::http_path;
-pub use image::{ImageRef, image_digest, image_ref, image_tag};
+pub use image::{ImageRef, image_digest, image_ref, image_tag, is_latest};
+pub use ingress::{ingress_host, ingress_path};
 pub use names::{dns_label, dns_subdomain, env_var_name, object_id};
-pub use quantity::{cpu_quantity, memory_quantity, quantity_magnitude};
+pub use quantity::{container_memory, cpu_quantity, memory_quantity, quantity_magnitude};
 pub use typos::did_you_mean;
+pub use workload::{
+    MAX_DURATION_SECONDS, annotation_key, data_key, duration, file_mode, header_name, mount_path, path_within,
+    port_name,
+};
 
 /// A syntax problem in one value: what is wrong, and an optional hint saying how to fix it.
 ///
@@ -324,6 +333,9 @@ mod tests {
                 time_zone(input).err(),
                 cpu_quantity(input).err(),
                 memory_quantity(input).err(),
+                container_memory(input).err(),
+                ingress_host(input).err(),
+                ingress_path(input, crate::platform::IngressPaths::Strict).err(),
                 env_var_name(input).err(),
                 http_path(input).err(),
                 call(input).err(),

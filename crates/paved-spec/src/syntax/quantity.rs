@@ -276,6 +276,72 @@ pub fn memory_quantity(value: &str) -> Result<(), Problem> {
     Ok(())
 }
 
+/// Check a container's memory (request or limit): a size as [`memory_quantity`]
+/// checks it, in binary units only (`256Mi`, `1Gi`), as the app file's
+/// reference says. `128M` is 128,000,000 bytes, not the 128 MiB people mean,
+/// and a bare number is bytes (`512` is half a kibibyte): both are refused with
+/// the binary size they were most likely meant as.
+pub fn container_memory(value: &str) -> Result<(), Problem> {
+    memory_quantity(value)?;
+    let Ok(number) = parse_number(value) else { return Ok(()) };
+    let text = number.text;
+    let decimal_name = match number.suffix {
+        "k" => Some(("kilobytes", "Ki")),
+        "M" => Some(("megabytes", "Mi")),
+        "G" => Some(("gigabytes", "Gi")),
+        "T" => Some(("terabytes", "Ti")),
+        "P" => Some(("petabytes", "Pi")),
+        "E" => Some(("exabytes", "Ei")),
+        _ => None,
+    };
+    if let Some((name, binary)) = decimal_name {
+        return Err(Problem::new(format!(
+            "{} is in {name} (powers of 1000); memory is given in binary units",
+            quote(value)
+        ))
+        .with_hint(did_you_mean_hint(&format!("{text}{binary}"))));
+    }
+    match unit(number.suffix) {
+        Some(Unit::Binary(_)) | None => Ok(()),
+        Some(Unit::Decimal(e)) => {
+            let bytes = whole_bytes(&number, e);
+            let hint = match bytes.and_then(binary_size) {
+                Some(size) => did_you_mean_hint(&size),
+                // A small bare number is a size in MiB with the unit forgotten.
+                None => match bytes {
+                    Some(n) if number.suffix.is_empty() && n < 1 << 20 => did_you_mean_hint(&format!("{n}Mi")),
+                    _ => MEMORY_HINT.to_owned(),
+                },
+            };
+            Err(Problem::new(format!("{} has no binary unit, so it is a number of bytes", quote(value)))
+                .with_hint(hint))
+        }
+    }
+}
+
+/// The quantity `number × 10^e` as a whole number of bytes, when it is one and fits.
+fn whole_bytes(number: &Number<'_>, e: i64) -> Option<u128> {
+    let exponent = u32::try_from(number.exp10.checked_add(e)?).ok()?;
+    if number.digits.is_empty() {
+        return Some(0);
+    }
+    if number.digits.len() > 38 {
+        return None;
+    }
+    number.digits.parse::<u128>().ok()?.checked_mul(10u128.checked_pow(exponent)?)
+}
+
+/// `bytes` in the largest binary unit that divides it exactly, from `Ki` up (`134217728` → `128Mi`).
+fn binary_size(bytes: u128) -> Option<String> {
+    let units = ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
+    let (size, unit) = units
+        .iter()
+        .enumerate()
+        .map(|(i, unit)| (1u128 << (10 * (i + 1)), *unit))
+        .rfind(|(scale, _)| bytes >= *scale && bytes % scale == 0)?;
+    Some(format!("{}{unit}", bytes / size))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,6 +437,29 @@ mod tests {
             ],
         );
         assert_eq!(hint(memory_quantity("512m")), "did you mean `512Mi`?");
+    }
+
+    #[test]
+    fn container_memory_checks() {
+        accepts(container_memory, &["128Mi", "1Gi", "1.5Gi", "0.5Ki", "2Ti", "+1Gi"]);
+        rejects(
+            container_memory,
+            &[
+                ("128M", "in megabytes (powers of 1000)", "did you mean `128Mi`?"),
+                ("1G", "in gigabytes", "did you mean `1Gi`?"),
+                ("1.5G", "in gigabytes", "did you mean `1.5Gi`?"),
+                ("500k", "in kilobytes", "did you mean `500Ki`?"),
+                ("1E", "in exabytes", "did you mean `1Ei`?"),
+                ("134217728", "no binary unit", "did you mean `128Mi`?"),
+                ("512", "no binary unit", "did you mean `512Mi`?"),
+                ("1e9", "no binary unit", "like `512Mi`"),
+                ("1.000", "no binary unit", "did you mean `1Mi`?"),
+                ("1073741824", "no binary unit", "did you mean `1Gi`?"),
+                ("512MB", "unknown unit", "`512Mi`"),
+                ("512m", "thousandths", "did you mean `512Mi`?"),
+                ("0", "is zero", ""),
+            ],
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ use paved_jsonschema::quote;
 use paved_yaml::{Node, NodeKind, Segment, Span};
 
 use super::rules::{Rules, finding, int, key, problem, quantity, string, ticked, unknown_environment};
-use super::{internal, into_diagnostics, load, over_long, schema_hint};
-use crate::app::{APP_FIELDS, AppFile, OVERRIDABLE};
+use super::{environment, internal, into_diagnostics, load, over_long, schema_hint};
+use crate::app::{APP_FIELDS, AppFile, FIELD_GATES, OVERRIDABLE, Protocol};
 use crate::diagnostic::{Diagnostic, Finding, SourceFile};
 use crate::limits::{MAX_PROBLEMS_PER_FILE, RESERVED_PREFIX};
 use crate::platform::{Platform, PolicyFlavor};
@@ -19,16 +19,35 @@ use crate::schema::{self, SchemaKind};
 use crate::syntax::{self, BlueprintRef, Problem};
 
 /// What app validation needs to know about the blueprint an app names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BlueprintRules {
     /// `api@1.0.0`, for messages.
     pub id: String,
-    /// App fields the blueprint supports, beyond the ones every app has.
+    /// App fields the blueprint supports, beyond the ones every app has, and the
+    /// parts of fields it supports ([`FIELD_GATES`]).
     pub supported: BTreeSet<String>,
     /// App fields the blueprint requires.
     pub required: BTreeSet<String>,
     /// Whether `replicas` may be a range (`min < max`).
     pub autoscaling: bool,
+    /// The main port's protocol when the app names none; `http` when unset.
+    pub default_protocol: Option<Protocol>,
+    /// The requests the blueprint gives an app that names none: CPU, memory.
+    pub default_requests: Option<(String, String)>,
+    /// For each field or part of a field this version lacks and a later usable
+    /// version of the same blueprint has, the first such version: so the
+    /// message can name it, and how to move there.
+    pub introduced: BTreeMap<String, LaterVersion>,
+}
+
+/// A later version of a blueprint: `api@1.2.0`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaterVersion {
+    /// `api@1.2.0`.
+    pub id: String,
+    pub major: u64,
+    pub minor: u64,
+    pub patch: u64,
 }
 
 /// Fields every app has, whatever its blueprint.
@@ -50,6 +69,10 @@ pub struct ValidApp {
     /// Per environment, in promotion order: the base with that environment's
     /// overrides merged over it (`environments` removed).
     pub environments: Vec<(String, AppFile)>,
+    /// What is allowed but likely a mistake (`latest` outside production, one
+    /// host shared by every environment), placed like problems; the CLI prints
+    /// them and renders anyway.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Load and check an app file. `resolve` looks the blueprint up in the
@@ -123,39 +146,16 @@ pub fn validate_app(
         _ => BTreeMap::new(),
     };
 
-    // Fields the blueprint does not support, wherever they are written.
+    // Fields (and parts of fields) the blueprint does not support, wherever they are written.
     if let Some(rules) = &rules {
-        let unsupported = |node: &Node, prefix: Vec<Segment>| {
-            let NodeKind::Map(entries) = &node.kind else { return Vec::new() };
-            entries
-                .iter()
-                .filter(|e| {
-                    APP_FIELDS.contains(&e.key.as_str())
-                        && !UNIVERSAL.contains(&e.key.as_str())
-                        && !rules.supported.contains(&e.key)
-                })
-                .map(|e| {
-                    let mut path = prefix.clone();
-                    path.push(key(&e.key));
-                    let supported: Vec<&str> = rules.supported.iter().map(String::as_str).collect();
-                    finding(
-                        path,
-                        true,
-                        format!("`{}` is not supported by blueprint `{}`", e.key, rules.id),
-                        Some(format!("`{}` supports {}", rules.id, ticked(&supported))),
-                    )
-                })
-                .collect()
-        };
-        let mut list = unsupported(&root, vec![]);
+        let mut list = unsupported(&root, vec![], rules, blueprint.as_ref());
         for (name, node) in &overrides {
             // Fields an environment may not set at all are the schema's to report.
-            let found = unsupported(node, vec![key("environments"), key(name)]);
-            list.extend(
-                found
-                    .into_iter()
-                    .filter(|f| matches!(f.path.last(), Some(Segment::Key(k)) if OVERRIDABLE.contains(&k.as_str()))),
-            );
+            let found = unsupported(node, vec![key("environments"), key(name)], rules, blueprint.as_ref());
+            list.extend(found.into_iter().filter(|f| match f.path.get(2) {
+                Some(Segment::Key(k)) => OVERRIDABLE.contains(&k.as_str()),
+                _ => false,
+            }));
         }
         add(&root, list);
     }
@@ -175,6 +175,9 @@ pub fn validate_app(
             add(&merged, schema::check(SchemaKind::App, &merged));
         }
         add(&merged, app_rules(&merged, platform, rules.as_ref()));
+        if let Some(environment) = platform.environment(env) {
+            add(&merged, environment::environment_rules(&merged, environment, platform));
+        }
         effective.push((env.to_string(), merged));
     }
 
@@ -188,6 +191,8 @@ pub fn validate_app(
         (Err(e), _) => return Err(vec![internal(&file, e.to_string())]),
         (_, None) => return Err(vec![internal(&file, "no blueprint".into())]),
     };
+    let warnings = environment::warnings(&effective, platform);
+    let warnings = into_diagnostics(SchemaKind::App, &file, &root, warnings, Vec::new());
     let mut environments = Vec::new();
     for (env, node) in effective {
         match typed(&node) {
@@ -196,7 +201,7 @@ pub fn validate_app(
         }
     }
     let name_span = root.get("name").map(|n| n.span).unwrap_or_default();
-    Ok(ValidApp { file, app, blueprint, blueprint_id, name_span, root, environments })
+    Ok(ValidApp { file, app, blueprint, blueprint_id, name_span, root, environments, warnings })
 }
 
 fn without_environments(root: &Node) -> Node {
@@ -205,6 +210,115 @@ fn without_environments(root: &Node) -> Node {
         entries.retain(|e| e.key != "environments");
     }
     base
+}
+
+/// The fields of `node` (the app, or one environment's overrides, at `prefix`)
+/// that the blueprint version does not support, and the parts of fields
+/// ([`FIELD_GATES`]) it does not have. Where a later version has one, the
+/// problem names it and how to move there.
+fn unsupported(node: &Node, prefix: Vec<Segment>, rules: &BlueprintRules, pin: Option<&BlueprintRef>) -> Vec<Finding> {
+    let NodeKind::Map(entries) = &node.kind else { return Vec::new() };
+    let at = |tail: &[Segment]| prefix.iter().chain(tail).cloned().collect::<Vec<_>>();
+    let mut out = Vec::new();
+    for e in entries {
+        let field = e.key.as_str();
+        if !APP_FIELDS.contains(&field) || UNIVERSAL.contains(&field) || rules.supported.contains(field) {
+            continue;
+        }
+        out.push(match rules.introduced.get(field) {
+            Some(later) => needs_later(at(&[key(field)]), &format!("`{field}`"), rules, later, pin),
+            None => {
+                let supported: Vec<&str> = rules
+                    .supported
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|f| !FIELD_GATES.iter().any(|(gate, _)| gate == f))
+                    .collect();
+                let hint = match (field, rules.id.split('@').next()) {
+                    ("strategy", Some("cronjob")) => {
+                        "a CronJob has no rollout: each run starts from the current spec; remove `strategy`".to_owned()
+                    }
+                    _ => format!("`{}` supports {}", rules.id, ticked(&supported)),
+                };
+                finding(
+                    at(&[key(field)]),
+                    true,
+                    format!("`{field}` is not supported by blueprint `{}`", rules.id),
+                    Some(hint),
+                )
+            }
+        });
+    }
+    for (gate, what) in FIELD_GATES {
+        if rules.supported.contains(*gate) {
+            continue;
+        }
+        for path in gated(node, gate) {
+            let path = at(&path);
+            out.push(match rules.introduced.get(*gate) {
+                Some(later) => needs_later(path, what, rules, later, pin),
+                None => finding(path, true, format!("{what} is not supported by blueprint `{}`", rules.id), None),
+            });
+        }
+    }
+    out
+}
+
+/// Where `node` uses the part of a field a gate names.
+fn gated(node: &Node, gate: &str) -> Vec<Vec<Segment>> {
+    match gate {
+        "resources.limits" | "replicas.cpu" => {
+            let (field, part) = gate.split_once('.').unwrap_or((gate, ""));
+            match node.get(field).and_then(|n| n.get(part)) {
+                Some(_) => vec![vec![key(field), key(part)]],
+                None => Vec::new(),
+            }
+        }
+        "env.references" => match node.get("env").map(|n| &n.kind) {
+            Some(NodeKind::Map(entries)) => entries
+                .iter()
+                .filter(|e| matches!(e.value.kind, NodeKind::Map(_)))
+                .map(|e| vec![key("env"), key(&e.key)])
+                .collect(),
+            _ => Vec::new(),
+        },
+        "probes.check" => match node.get("probes").map(|n| &n.kind) {
+            Some(NodeKind::Map(entries)) => entries
+                .iter()
+                .filter(|e| matches!(e.value.kind, NodeKind::Map(_) | NodeKind::Bool(_)))
+                .map(|e| vec![key("probes"), key(&e.key)])
+                .collect(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// "`x` needs blueprint `api@1.2.0` or newer", with how to move there: `paved
+/// upgrade` when the app's pin allows that version, `--to` the version when not.
+fn needs_later(
+    path: Vec<Segment>,
+    what: &str,
+    rules: &BlueprintRules,
+    later: &LaterVersion,
+    pin: Option<&BlueprintRef>,
+) -> Finding {
+    let name = later.id.split('@').next().unwrap_or_default();
+    let hint = match pin {
+        Some(pin) if pin.allows(name, later.major, later.minor, later.patch) => format!(
+            "run `paved upgrade` to move the app (and `paved.lock`) to the newest version its pin `{pin}` allows"
+        ),
+        _ if pin.is_some_and(|p| p.major != later.major) => {
+            format!("run `paved upgrade --to {name}@{}` (a new major version: read its migration)", later.major)
+        }
+        _ => format!("run `paved upgrade --to {name}@{}.{}` to move the app to it", later.major, later.minor),
+    };
+    finding(
+        path,
+        true,
+        format!("{what} needs blueprint `{}` or newer; this app renders with `{}`", later.id, rules.id),
+        Some(hint),
+    )
 }
 
 /// The rules for one app's settings (the base, or an environment's merged settings).
@@ -296,7 +410,7 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
             r.check(vec![key("resources"), key("cpu")], syntax::cpu_quantity(&cpu));
         }
         if let Some(memory) = quantity(resources, "memory") {
-            r.check(vec![key("resources"), key("memory")], syntax::memory_quantity(&memory));
+            r.check(vec![key("resources"), key("memory")], syntax::container_memory(&memory));
         }
     }
     if let Some(replicas) = app.get("replicas") {
@@ -319,15 +433,10 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
             }
         }
     }
-    if let Some(NodeKind::Map(entries)) = app.get("probes").map(|n| &n.kind) {
-        for e in entries {
-            if let NodeKind::String(path) = &e.value.kind {
-                // Probes may carry a query (`/_cluster/health?local=true`).
-                let without_query = path.split_once('?').map(|(p, _)| p).unwrap_or(path);
-                r.check(vec![key("probes"), key(&e.key)], syntax::http_path(without_query));
-            }
-        }
-    }
+    // Ports, probes, limits, identity, annotations and timings.
+    super::workload::workload_rules(app, rules, &mut r);
+    // Env references, files, volumes, init containers, sidecars, identity, migration.
+    super::composition::composition_rules(app, platform, &mut r);
     let ingress_items: Vec<(Vec<Segment>, &Node)> = match app.get("ingress").map(|n| &n.kind) {
         Some(NodeKind::Map(_)) => app.get("ingress").map(|n| vec![(vec![key("ingress")], n)]).unwrap_or_default(),
         Some(NodeKind::Seq(items)) => {
@@ -338,10 +447,9 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
     let mut routes = BTreeSet::new();
     for (path, item) in ingress_items {
         if let Some((host, _)) = string(item, "host") {
-            let check = if host.contains('.') { syntax::dns_subdomain(host) } else { syntax::dns_label(host, 63) };
             let mut p = path.clone();
             p.push(key("host"));
-            r.check(p.clone(), check);
+            r.check(p.clone(), syntax::ingress_host(host));
             let route =
                 (host.to_owned(), string(item, "path").map(|(s, _)| s.to_owned()).unwrap_or_else(|| "/".into()));
             if !routes.insert(route.clone()) {
@@ -356,7 +464,7 @@ fn app_rules(app: &Node, platform: &Platform, rules: Option<&BlueprintRules>) ->
         if let Some((http, _)) = string(item, "path") {
             let mut p = path.clone();
             p.push(key("path"));
-            r.check(p, syntax::http_path(http));
+            r.check(p, syntax::ingress_path(http, platform.ingress.paths));
         }
     }
     if let Some(metrics) = app.get("metrics") {
@@ -510,8 +618,7 @@ mod tests {
         let rules = BlueprintRules {
             id: "worker@1.0.0".into(),
             supported: ["env"].into_iter().map(str::to_owned).collect(),
-            required: BTreeSet::new(),
-            autoscaling: false,
+            ..BlueprintRules::default()
         };
         let file = SourceFile { name: "app.yaml".into(), text: text.into() };
         match validate_app(file, &platform, &|_, _| Ok(rules.clone())) {

@@ -21,11 +21,14 @@ use crate::schema::{self, SchemaKind};
 use rules::finding;
 
 mod app;
+mod composition;
+mod environment;
 mod platform;
 mod rules;
 mod team;
+mod workload;
 
-pub use app::{BlueprintRules, ValidApp, validate_app};
+pub use app::{BlueprintRules, LaterVersion, ValidApp, validate_app};
 pub use platform::validate_platform;
 pub use team::validate_team;
 
