@@ -14,6 +14,7 @@
 mod cluster;
 mod common;
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -26,9 +27,12 @@ fn every_rendered_object_is_accepted_by_the_api_server() {
     let Some(tools) = cluster::tools("every_rendered_object_is_accepted_by_the_api_server") else { return };
     let started = Instant::now();
     let platforms = rendered::everything();
+    let rendering = started.elapsed();
     let etcd = Etcd::start(&tools);
     let mut problems = Vec::new();
     let (mut clusters, mut applied, mut pods) = (0, 0, 0);
+    // Every case that had objects to apply in some environment.
+    let mut checked = BTreeSet::new();
     for platform in &platforms {
         for env in &platform.environments {
             let cluster = Cluster::start(&etcd);
@@ -45,6 +49,7 @@ fn every_rendered_object_is_accepted_by_the_api_server() {
                     continue;
                 }
                 problems.extend(cluster.check(&format!("{} in {env}", case.name), &objects));
+                checked.insert(case.name.as_str());
                 applied += objects.len();
                 pods += objects.iter().filter_map(cluster::pod_of).count();
                 cluster.remove(&objects);
@@ -52,12 +57,16 @@ fn every_rendered_object_is_accepted_by_the_api_server() {
         }
     }
     eprintln!(
-        "{applied} objects and {pods} pod templates of {} cases applied to {clusters} clusters in {:?}",
+        "{applied} objects and {pods} pod templates of {} cases applied to {clusters} clusters in {:?} \
+         (rendering them took {rendering:?})",
         platforms.iter().map(|p| p.cases.len()).sum::<usize>(),
         started.elapsed()
     );
     assert!(problems.is_empty(), "the API server refused or warned about:\n{}", problems.join("\n"));
     assert!(applied > 500 && pods > 50, "only {applied} objects and {pods} pod templates applied");
+    let unchecked: Vec<&str> =
+        platforms.iter().flat_map(|p| &p.cases).map(|c| c.name.as_str()).filter(|c| !checked.contains(c)).collect();
+    assert!(unchecked.is_empty(), "no environment applied anything of {unchecked:?}");
 }
 
 /// The same check as above fails on objects a cluster would refuse: a pod template that
