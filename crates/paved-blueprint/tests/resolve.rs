@@ -67,7 +67,7 @@ fn a_broken_blueprint_is_reported_with_its_folder() {
 }
 
 #[test]
-fn the_embedded_catalog_holds_the_four_blueprints_with_test_cases() {
+fn the_embedded_catalog_holds_the_five_blueprints_with_test_cases() {
     let catalog = Catalog::embedded().expect("embedded catalog");
     let ids: Vec<&str> = catalog.iter().map(|b| b.id.as_str()).collect();
     assert_eq!(
@@ -76,12 +76,17 @@ fn the_embedded_catalog_holds_the_four_blueprints_with_test_cases() {
             "api@1.0.0",
             "api@1.1.0",
             "api@1.2.0",
+            "api@1.3.0",
             "cronjob@1.0.0",
             "cronjob@1.1.0",
+            "cronjob@1.2.0",
+            "job@1.0.0",
             "stateful@1.0.0",
             "stateful@1.1.0",
+            "stateful@1.2.0",
             "worker@1.0.0",
-            "worker@1.1.0"
+            "worker@1.1.0",
+            "worker@1.2.0"
         ]
     );
     for blueprint in catalog.iter() {

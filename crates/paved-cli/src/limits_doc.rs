@@ -20,6 +20,7 @@ fn bounds() -> Vec<(&'static str, Vec<u64>)> {
         ("paved_jsonschema::MAX_QUOTED_CHARS", vec![paved_jsonschema::MAX_QUOTED_CHARS as u64]),
         ("paved_spec::limits::MAX_ANNOTATION_BYTES", vec![paved_spec::limits::MAX_ANNOTATION_BYTES as u64]),
         ("paved_spec::syntax::MAX_DURATION_SECONDS", vec![paved_spec::syntax::MAX_DURATION_SECONDS]),
+        ("paved_spec::limits::MAX_FILES_BYTES", vec![paved_spec::limits::MAX_FILES_BYTES as u64]),
     ]
 }
 

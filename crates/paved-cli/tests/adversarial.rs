@@ -84,7 +84,8 @@ struct Case {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Roundtrip {
-    /// A path into the workload's container: `env.NAME`, `args[0]`, `ports[0].containerPort`.
+    /// A path into the workload's container: `env.NAME`, `args[0]`, `ports[0].containerPort`;
+    /// or `data.KEY`, a key of the ConfigMap of the app's files.
     field: String,
     /// The exact value.
     #[serde(default)]
@@ -506,10 +507,12 @@ fn lossy(bytes: &[u8]) -> String {
 const KINDS: &[&str] = &[
     "Application",
     "CiliumNetworkPolicy",
+    "ConfigMap",
     "CronJob",
     "Deployment",
     "HorizontalPodAutoscaler",
     "Ingress",
+    "Job",
     "NetworkPolicy",
     "PersistentVolumeClaim",
     "PodDisruptionBudget",
@@ -567,15 +570,27 @@ fn check_roundtrip(dir: &Path, stream: &str, expected: &[(&str, Value)]) -> Vec<
         names.extend(over["env"].as_object().into_iter().flat_map(|m| m.keys().cloned()));
     }
     let mut workloads = 0;
+    let mut configmaps = 0;
     for doc in &docs {
         let kind = doc["kind"].as_str().unwrap_or_default();
         if !KINDS.contains(&kind) {
             problems.push(format!("an object of kind `{kind}` appeared"));
         }
         let keys: Vec<&str> = doc.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
-        if keys.iter().any(|k| !["apiVersion", "kind", "metadata", "spec", "automountServiceAccountToken"].contains(k))
-        {
+        let top = ["apiVersion", "kind", "metadata", "spec", "automountServiceAccountToken", "immutable", "data"];
+        if keys.iter().any(|k| !top.contains(k)) {
             problems.push(format!("a `{kind}` has top-level keys {keys:?}"));
+        }
+        if kind == "ConfigMap" {
+            configmaps += 1;
+            for (path, value) in expected {
+                let Some(key) = path.strip_prefix("data.") else { continue };
+                match doc["data"].get(key) {
+                    Some(found) if found == value => {}
+                    Some(found) => problems.push(format!("`{path}` came out as {found}, expected {value}")),
+                    None => problems.push(format!("`{path}` is missing from a ConfigMap")),
+                }
+            }
         }
         let Some(container) = container(doc) else { continue };
         workloads += 1;
@@ -585,7 +600,7 @@ fn check_roundtrip(dir: &Path, stream: &str, expected: &[(&str, Value)]) -> Vec<
                 problems.push(format!("a variable `{name}` that the app does not set appeared"));
             }
         }
-        for (path, value) in expected {
+        for (path, value) in expected.iter().filter(|(path, _)| !path.starts_with("data.")) {
             match field(container, path) {
                 Some(found) if found == value => {}
                 Some(found) => problems.push(format!("`{path}` came out as {found}, expected {value}")),
@@ -595,6 +610,9 @@ fn check_roundtrip(dir: &Path, stream: &str, expected: &[(&str, Value)]) -> Vec<
     }
     if workloads == 0 {
         problems.push("no workload in the rendered stream".into());
+    }
+    if configmaps == 0 && expected.iter().any(|(path, _)| path.starts_with("data.")) {
+        problems.push("no ConfigMap holds the files' content".into());
     }
     problems.extend(pyyaml_agrees(stream, &docs));
     problems

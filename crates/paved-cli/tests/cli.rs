@@ -54,10 +54,12 @@ fn output_is_byte_identical_across_runs_and_argument_order() {
     assert_eq!(first, stdout_of(&["render", "examples/"]));
     let forward = stdout_of(&[
         "render",
-        "examples/payments-api/app.yaml",
         "examples/fraud-score",
+        "examples/ledger-api/app.yaml",
+        "examples/ledger-backfill",
         "examples/ledger-db",
         "examples/ledger-worker/app.yaml",
+        "examples/payments-api/app.yaml",
         "examples/statement-export",
     ]);
     let backward = stdout_of(&[
@@ -65,8 +67,10 @@ fn output_is_byte_identical_across_runs_and_argument_order() {
         "examples/statement-export/app.yaml",
         "examples/fraud-score/app.yaml",
         "examples/ledger-worker",
+        "examples/ledger-backfill/app.yaml",
         "examples/ledger-db/app.yaml",
         "examples/payments-api",
+        "examples/ledger-api",
         "examples/payments-api/app.yaml",
     ]);
     assert_eq!(forward, first);
@@ -487,18 +491,18 @@ fn only_published_versions_resolve_and_deprecation_warns() {
     let catalog = catalog_copy(tmp.path());
     let dir = catalog.to_str().expect("utf-8");
     // A version in the making: a folder not in index.yaml.
-    common::copy_dir(&catalog.join("api/1.2.0"), &catalog.join("api/1.3.0"));
-    let meta = catalog.join("api/1.3.0/blueprint.yaml");
-    fs::write(&meta, fs::read_to_string(&meta).expect("meta").replace("version: 1.2.0", "version: 1.3.0"))
+    common::copy_dir(&catalog.join("api/1.3.0"), &catalog.join("api/1.4.0"));
+    let meta = catalog.join("api/1.4.0/blueprint.yaml");
+    fs::write(&meta, fs::read_to_string(&meta).expect("meta").replace("version: 1.3.0", "version: 1.4.0"))
         .expect("write");
     let out =
         paved().args(["render", "examples/payments-api", "-e", "dev", "--blueprints", dir]).output().expect("runs");
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("paved.io/blueprint: api@1.2.0"),
-        "api@1 stays on the published 1.2.0"
+        String::from_utf8_lossy(&out.stdout).contains("paved.io/blueprint: api@1.3.0"),
+        "api@1 stays on the published 1.3.0"
     );
     let list = stdout_of(&["blueprint", "list", "--blueprints", dir]);
-    assert!(list.contains("api        1.3.0     unpublished"), "{list}");
+    assert!(list.contains("api        1.4.0     unpublished"), "{list}");
 
     // Deprecated: still renders, with a warning. Yanked: never chosen again.
     let index = catalog.join("index.yaml");
@@ -508,11 +512,11 @@ fn only_published_versions_resolve_and_deprecation_warns() {
     let out =
         paved().args(["render", "examples/payments-api", "-e", "dev", "--blueprints", dir]).output().expect("runs");
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("blueprint api@1.2.0 is deprecated: use api@2"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("blueprint api@1.3.0 is deprecated: use api@2"));
     fs::write(&index, text.replace("      digest:", "      yanked: true\n      digest:")).expect("write");
     let (code, stderr) = exit_code(&["render", "examples/payments-api", "--blueprints", dir]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("`api@1.3.0` is not published"), "{stderr}");
+    assert!(stderr.contains("`api@1.4.0` is not published"), "{stderr}");
 }
 
 #[test]
@@ -524,32 +528,32 @@ fn the_lock_file_records_and_holds_exact_versions() {
     let (code, _) = exit_code(&["render", "examples/ledger-db", "--lock", lock_arg]);
     assert_eq!(code, 0);
     let text = fs::read_to_string(&lock).expect("written");
-    assert!(text.contains("payments/ledger-db:\n    blueprint: stateful@1.1.0\n    digest: sha256:"), "{text}");
+    assert!(text.contains("payments/ledger-db:\n    blueprint: stateful@1.2.0\n    digest: sha256:"), "{text}");
     assert_eq!(exit_code(&["render", "examples/ledger-db", "--lock", lock_arg, "--locked"]).0, 0);
     // A new app would change the lock: --locked fails and writes nothing.
     let (code, stderr) = exit_code(&["render", "examples/", "--lock", lock_arg, "--locked"]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("would change: payments/payments-api: api@1.2.0"), "{stderr}");
+    assert!(stderr.contains("would change: payments/payments-api: api@1.3.0"), "{stderr}");
     assert_eq!(fs::read_to_string(&lock).expect("unchanged"), text);
 
     // A newer published version does not move a locked app.
     let catalog = catalog_copy(tmp.path());
     let dir = catalog.to_str().expect("utf-8");
-    common::copy_dir(&catalog.join("stateful/1.1.0"), &catalog.join("stateful/1.2.0"));
-    let meta = catalog.join("stateful/1.2.0/blueprint.yaml");
-    fs::write(&meta, fs::read_to_string(&meta).expect("meta").replace("version: 1.1.0", "version: 1.2.0"))
+    common::copy_dir(&catalog.join("stateful/1.2.0"), &catalog.join("stateful/1.3.0"));
+    let meta = catalog.join("stateful/1.3.0/blueprint.yaml");
+    fs::write(&meta, fs::read_to_string(&meta).expect("meta").replace("version: 1.2.0", "version: 1.3.0"))
         .expect("write");
     let listed = stdout_of(&["blueprint", "list", "--blueprints", dir]);
     let digest = listed
         .lines()
-        .find(|l| l.starts_with("stateful   1.2.0"))
+        .find(|l| l.starts_with("stateful   1.3.0"))
         .and_then(|l| l.split_whitespace().last())
         .expect("digest");
     let index = catalog.join("index.yaml");
     let mut lines: Vec<String> = fs::read_to_string(&index).expect("index").lines().map(str::to_owned).collect();
     // The index lists blueprints by name: the new version goes last under `stateful`, before `worker`.
     let at = lines.iter().position(|l| l == "  worker:").expect("worker in the index");
-    lines.insert(at, format!("    \"1.2.0\":\n      digest: {digest}"));
+    lines.insert(at, format!("    \"1.3.0\":\n      digest: {digest}"));
     fs::write(&index, lines.join("\n") + "\n").expect("write");
     assert_eq!(
         exit_code(&["blueprint", "verify", "--blueprints", dir]).0,
@@ -558,17 +562,17 @@ fn the_lock_file_records_and_holds_exact_versions() {
         fs::read_to_string(&index).unwrap_or_default()
     );
     let locked = stdout_of(&["render", "examples/ledger-db", "-e", "dev", "--blueprints", dir, "--lock", lock_arg]);
-    assert!(locked.contains("paved.io/blueprint: stateful@1.1.0"), "the lock holds 1.1.0");
+    assert!(locked.contains("paved.io/blueprint: stateful@1.2.0"), "the lock holds 1.2.0");
     let fresh = stdout_of(&["render", "examples/ledger-db", "-e", "dev", "--blueprints", dir, "--lock", "none"]);
-    assert!(fresh.contains("paved.io/blueprint: stateful@1.2.0"), "without a lock, the newest published version");
+    assert!(fresh.contains("paved.io/blueprint: stateful@1.3.0"), "without a lock, the newest published version");
 
     // A locked version whose folder changed is an error.
-    let template = catalog.join("stateful/1.1.0/templates/pdb.yaml.j2");
+    let template = catalog.join("stateful/1.2.0/templates/pdb.yaml.j2");
     fs::write(&template, fs::read_to_string(&template).expect("t").replace("maxUnavailable: 1", "maxUnavailable: 2"))
         .expect("w");
     let (code, stderr) = exit_code(&["render", "examples/ledger-db", "--blueprints", dir, "--lock", lock_arg]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("`stateful@1.1.0` is not what paved.lock locked"), "{stderr}");
+    assert!(stderr.contains("`stateful@1.2.0` is not what paved.lock locked"), "{stderr}");
 }
 
 #[test]
@@ -577,19 +581,19 @@ fn publish_checks_the_changelog_and_semver() {
     let catalog = catalog_copy(tmp.path());
     let dir = catalog.to_str().expect("utf-8");
     let (code, stderr) =
-        exit_code(&["blueprint", "new", "api", "--from", "1.2.0", "--version", "1.3.0", "--blueprints", dir]);
+        exit_code(&["blueprint", "new", "api", "--from", "1.3.0", "--version", "1.4.0", "--blueprints", dir]);
     assert_eq!(code, 0, "{stderr}");
     // A minor that changes existing output without saying so.
-    let pdb = catalog.join("api/1.3.0/templates/pdb.yaml.j2");
+    let pdb = catalog.join("api/1.4.0/templates/pdb.yaml.j2");
     fs::write(&pdb, fs::read_to_string(&pdb).expect("t").replace("maxUnavailable: 1", "maxUnavailable: 2")).expect("w");
-    let (code, stderr) = exit_code(&["blueprint", "publish", "api@1.3.0", "--blueprints", dir]);
+    let (code, stderr) = exit_code(&["blueprint", "publish", "api@1.4.0", "--blueprints", dir]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("CHANGELOG.md has no `## 1.3.0` entry"), "{stderr}");
+    assert!(stderr.contains("CHANGELOG.md has no `## 1.4.0` entry"), "{stderr}");
     let changelog = catalog.join("api/CHANGELOG.md");
     let text = fs::read_to_string(&changelog).expect("changelog");
-    let entry = "## 1.3.0\n\nLooser budget.\n\n### Rendered output\n\nNothing changes.\n\n";
-    fs::write(&changelog, text.replacen("## 1.2.0", &format!("{entry}## 1.2.0"), 1)).expect("w");
-    let (code, stderr) = exit_code(&["blueprint", "publish", "api@1.3.0", "--blueprints", dir]);
+    let entry = "## 1.4.0\n\nLooser budget.\n\n### Rendered output\n\nNothing changes.\n\n";
+    fs::write(&changelog, text.replacen("## 1.3.0", &format!("{entry}## 1.3.0"), 1)).expect("w");
+    let (code, stderr) = exit_code(&["blueprint", "publish", "api@1.4.0", "--blueprints", dir]);
     assert_eq!(code, 1);
     assert!(stderr.contains("render differently") && stderr.contains("PodDisruptionBudget"), "{stderr}");
     // Listed: published, and verify holds.
@@ -597,11 +601,11 @@ fn publish_checks_the_changelog_and_semver() {
         .expect("c")
         .replace("Nothing changes.", "- PodDisruptionBudget: `maxUnavailable` 1 → 2.");
     fs::write(&changelog, listed).expect("w");
-    let (code, stderr) = exit_code(&["blueprint", "publish", "api@1.3.0", "--blueprints", dir]);
+    let (code, stderr) = exit_code(&["blueprint", "publish", "api@1.4.0", "--blueprints", dir]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(fs::read_to_string(catalog.join("index.yaml")).expect("index").contains("\"1.3.0\":"));
+    assert!(fs::read_to_string(catalog.join("index.yaml")).expect("index").contains("\"1.4.0\":"));
     assert_eq!(exit_code(&["blueprint", "verify", "--blueprints", dir]).0, 0);
-    assert_eq!(exit_code(&["blueprint", "publish", "api@1.3.0", "--blueprints", dir]).0, 2, "published twice");
+    assert_eq!(exit_code(&["blueprint", "publish", "api@1.4.0", "--blueprints", dir]).0, 2, "published twice");
     // A patch may not change fields.
     exit_code(&["blueprint", "new", "worker", "--from", "1.0.0", "--version", "1.0.1", "--blueprints", dir]);
     let meta = catalog.join("worker/1.0.1/blueprint.yaml");
@@ -638,14 +642,14 @@ fn upgrade_shows_the_rendered_diff_before_moving_the_lock() {
         paved().args(["upgrade", "examples/payments-api", "--dry-run", "--lock", lock_arg]).output().expect("runs");
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("payments/payments-api: api@1.0.0 → api@1.2.0"), "{stdout}");
+    assert!(stdout.contains("payments/payments-api: api@1.0.0 → api@1.3.0"), "{stdout}");
     assert!(
         stdout.contains("topologyKey: kubernetes.io/hostname"),
         "the rendered diff shows the new spread:\n{stdout}"
     );
     assert_eq!(fs::read_to_string(&lock).expect("lock"), before, "a dry run writes nothing");
     assert_eq!(exit_code(&["upgrade", "examples/payments-api", "--lock", lock_arg]).0, 0);
-    assert!(fs::read_to_string(&lock).expect("lock").contains("blueprint: api@1.2.0"));
+    assert!(fs::read_to_string(&lock).expect("lock").contains("blueprint: api@1.3.0"));
 }
 
 #[test]
@@ -655,12 +659,12 @@ fn upgrade_across_a_major_rewrites_the_pin_and_applies_the_migration() {
     let dir = catalog.to_str().expect("utf-8");
     // api 2.0.0 drops `metrics`; its migration deletes the field from app files.
     assert_eq!(
-        exit_code(&["blueprint", "new", "api", "--from", "1.2.0", "--version", "2.0.0", "--blueprints", dir]).0,
+        exit_code(&["blueprint", "new", "api", "--from", "1.3.0", "--version", "2.0.0", "--blueprints", dir]).0,
         0
     );
     let meta = catalog.join("api/2.0.0/blueprint.yaml");
     fs::write(&meta, fs::read_to_string(&meta).expect("m").replace(" metrics,", "")).expect("w");
-    for case in ["full", "podinfo"] {
+    for case in ["composition", "full", "podinfo"] {
         fs::remove_dir_all(catalog.join("api/2.0.0/tests").join(case)).expect("a case with metrics");
     }
     let (code, stderr) = exit_code(&["blueprint", "publish", "api@2.0.0", "--blueprints", dir]);
@@ -671,7 +675,7 @@ fn upgrade_across_a_major_rewrites_the_pin_and_applies_the_migration() {
     let entry = "## 2.0.0\n\nNo ServiceMonitor.\n\n### Rendered output\n\n- ServiceMonitor removed.\n\n";
     fs::write(
         &changelog,
-        fs::read_to_string(&changelog).expect("c").replacen("## 1.2.0", &format!("{entry}## 1.2.0"), 1),
+        fs::read_to_string(&changelog).expect("c").replacen("## 1.3.0", &format!("{entry}## 1.3.0"), 1),
     )
     .expect("w");
     let (code, stderr) = exit_code(&["blueprint", "publish", "api@2.0.0", "--blueprints", dir]);
@@ -685,7 +689,7 @@ fn upgrade_across_a_major_rewrites_the_pin_and_applies_the_migration() {
     let lock = tmp.path().join("paved.lock");
     let lock_arg = lock.to_str().expect("utf-8");
     stdout_of(&["render", app, "--blueprints", dir, "--lock", lock_arg]);
-    assert!(fs::read_to_string(&lock).expect("lock").contains("api@1.2.0"));
+    assert!(fs::read_to_string(&lock).expect("lock").contains("api@1.3.0"));
 
     let dry = stdout_of(&["upgrade", app, "--to", "api@2", "--dry-run", "--blueprints", dir, "--lock", lock_arg]);
     assert!(dry.contains("-blueprint: api@1\n+blueprint: api@2\n"), "{dry}");
@@ -708,17 +712,17 @@ fn publish_catches_objects_added_or_removed_by_a_minor() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let catalog = catalog_copy(tmp.path());
     let dir = catalog.to_str().expect("utf-8");
-    exit_code(&["blueprint", "new", "worker", "--from", "1.1.0", "--version", "1.2.0", "--blueprints", dir]);
+    exit_code(&["blueprint", "new", "worker", "--from", "1.2.0", "--version", "1.3.0", "--blueprints", dir]);
     // A minor that drops the disruption budget: objects removed, no field changed.
-    fs::remove_file(catalog.join("worker/1.2.0/templates/pdb.yaml.j2")).expect("rm");
+    fs::remove_file(catalog.join("worker/1.3.0/templates/pdb.yaml.j2")).expect("rm");
     let changelog = catalog.join("worker/CHANGELOG.md");
-    let entry = "## 1.2.0\n\nTidier.\n\n### Rendered output\n\nNothing changes.\n\n";
+    let entry = "## 1.3.0\n\nTidier.\n\n### Rendered output\n\nNothing changes.\n\n";
     fs::write(
         &changelog,
-        fs::read_to_string(&changelog).expect("c").replacen("## 1.1.0", &format!("{entry}## 1.1.0"), 1),
+        fs::read_to_string(&changelog).expect("c").replacen("## 1.2.0", &format!("{entry}## 1.2.0"), 1),
     )
     .expect("w");
-    let (code, stderr) = exit_code(&["blueprint", "publish", "worker@1.2.0", "--blueprints", dir]);
+    let (code, stderr) = exit_code(&["blueprint", "publish", "worker@1.3.0", "--blueprints", dir]);
     assert_eq!(code, 1);
     assert!(stderr.contains("render differently (PodDisruptionBudget)"), "{stderr}");
 }
@@ -777,6 +781,6 @@ fn a_field_the_locked_version_lacks_names_the_version_and_paved_upgrade() {
     );
     assert!(stderr.contains("resources.limits: `resources.limits` needs blueprint `api@1.2.0`"), "{stderr}");
     assert_eq!(exit_code(&["upgrade", "examples/fraud-score", "--lock", lock_arg]).0, 0);
-    assert!(fs::read_to_string(&lock).expect("lock").contains("blueprint: api@1.2.0"));
+    assert!(fs::read_to_string(&lock).expect("lock").contains("blueprint: api@1.3.0"), "the newest its pin allows");
     assert_eq!(exit_code(&["render", "examples/fraud-score", "--lock", lock_arg]).0, 0);
 }

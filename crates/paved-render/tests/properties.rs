@@ -17,7 +17,7 @@ fn name() -> impl Strategy<Value = String> {
 }
 
 fn app() -> impl Strategy<Value = Value> {
-    let blueprint = prop::sample::select(vec!["api@1", "api@1.0", "worker@1", "cronjob@1", "stateful@1"]);
+    let blueprint = prop::sample::select(vec!["api@1", "api@1.0", "worker@1", "cronjob@1", "stateful@1", "job@1"]);
     let env = prop::collection::btree_map("[A-Z_][A-Z0-9_]{0,12}", any::<String>(), 0..4);
     let replicas = prop_oneof![
         (1u32..20).prop_map(|n| json!(n)),
@@ -31,6 +31,7 @@ fn app() -> impl Strategy<Value = Value> {
         (env, prop::option::of(replicas), prop::option::of((cpu, memory)), any::<bool>(), any::<bool>()),
         (prop::option::of(1u32..10), prop::collection::vec(name(), 0..3)),
         workload(),
+        composition(),
     )
         .prop_map(
             |(
@@ -38,22 +39,28 @@ fn app() -> impl Strategy<Value = Value> {
                 (env, replicas, resources, ingress, metrics),
                 (prod, calls),
                 more,
+                composed,
             )| {
+                // Neither a cron job nor a one-off job runs all the time.
+                let runs_once = blueprint.starts_with("cronjob") || blueprint.starts_with("job");
                 let mut app = Map::new();
                 app.insert("name".into(), json!(name));
                 app.insert("team".into(), json!(team));
                 app.insert("blueprint".into(), json!(blueprint));
                 app.insert("image".into(), json!(format!("acr.bank.internal/{team}/{name}:{tag}")));
-                if !blueprint.starts_with("cronjob") {
+                if !runs_once {
                     app.insert("port".into(), json!(port));
                 }
                 if blueprint.starts_with("cronjob") {
                     app.insert("schedule".into(), json!("*/15 * * * *"));
                 }
+                if blueprint.starts_with("stateful") {
+                    app.insert("storage".into(), json!({ "size": "10Gi" }));
+                }
                 if !env.is_empty() {
                     app.insert("env".into(), json!(env));
                 }
-                if let Some(replicas) = replicas.filter(|_| !blueprint.starts_with("cronjob")) {
+                if let Some(replicas) = replicas.filter(|_| !runs_once) {
                     app.insert("replicas".into(), replicas);
                 }
                 if let Some((cpu, memory)) = resources {
@@ -62,18 +69,20 @@ fn app() -> impl Strategy<Value = Value> {
                 if ingress && blueprint.starts_with("api") {
                     app.insert("ingress".into(), json!({ "host": name }));
                 }
-                if metrics && !blueprint.starts_with("cronjob") {
+                if metrics && !runs_once {
                     app.insert("metrics".into(), json!({ "port": 9090 }));
                 }
                 if !calls.is_empty() {
                     app.insert("calls".into(), json!(calls));
                 }
-                if let Some(n) = prod.filter(|_| !blueprint.starts_with("cronjob")) {
+                if let Some(n) = prod.filter(|_| !runs_once) {
                     app.insert("environments".into(), json!({ "prod": { "replicas": n } }));
                 }
                 // The fields of the newer versions, where the pin allows them.
                 if blueprint != "api@1.0" {
-                    more.add_to(&mut app, blueprint.split('@').next().unwrap_or_default());
+                    let name = blueprint.split('@').next().unwrap_or_default();
+                    more.add_to(&mut app, name);
+                    composed.add_to(&mut app, name);
                 }
                 Value::Object(app)
             },
@@ -135,7 +144,7 @@ impl Workload {
             let spec = if udp { json!({ "port": port, "protocol": "UDP" }) } else { json!(port) };
             app.insert("ports".into(), json!({ "extra": spec }));
         }
-        if let (Some(probe), true) = (&self.probe, blueprint != "cronjob") {
+        if let (Some(probe), false) = (&self.probe, matches!(blueprint, "cronjob" | "job")) {
             // A check of the main port needs one; a gRPC port answers no path.
             let path_like = probe.is_string() || probe.get("http").is_some() || probe.get("tcp").is_some();
             let grpc = app.get("protocol") == Some(&json!("grpc"));
@@ -159,10 +168,116 @@ impl Workload {
         if self.recreate && matches!(blueprint, "api" | "worker") {
             app.insert("strategy".into(), json!("recreate"));
         }
-        if let (Some((retries, failed, deadline)), "cronjob") = (self.tuning, blueprint) {
+        if let (Some((retries, failed, deadline)), true) = (self.tuning, matches!(blueprint, "cronjob" | "job")) {
             app.insert("backoffLimit".into(), json!(retries));
-            app.insert("history".into(), json!({ "failed": failed }));
             app.insert("deadline".into(), json!(deadline));
+            if blueprint == "cronjob" {
+                app.insert("history".into(), json!({ "failed": failed }));
+            }
+        }
+    }
+}
+
+/// The composition fields of api 1.3, worker 1.2, cronjob 1.2, stateful 1.2
+/// and job 1.0, each present or not; file content is an arbitrary string.
+#[derive(Debug, Clone)]
+struct Composition {
+    secret_env: Option<(String, String)>,
+    field_env: Option<&'static str>,
+    file: Option<(String, Option<&'static str>)>,
+    secret_file: bool,
+    scratch: Option<(&'static str, bool)>,
+    tmp: Option<&'static str>,
+    init: bool,
+    sidecar: Option<u32>,
+    identity: bool,
+    migrate: bool,
+}
+
+fn composition() -> impl Strategy<Value = Composition> {
+    (
+        (
+            prop::option::of((name(), "[a-zA-Z0-9._-]{1,20}")),
+            prop::option::of(prop::sample::select(vec![
+                "metadata.name",
+                "metadata.namespace",
+                "spec.nodeName",
+                "status.podIP",
+            ])),
+        ),
+        (
+            prop::option::of((any::<String>(), prop::option::of(prop::sample::select(vec!["0400", "0440", "0644"])))),
+            any::<bool>(),
+        ),
+        (
+            prop::option::of((prop::sample::select(vec!["64Mi", "1Gi", "2Gi"]), any::<bool>())),
+            prop::option::of(prop::sample::select(vec!["256Mi", "4Gi"])),
+        ),
+        (any::<bool>(), prop::option::of(30000u32..31000), any::<bool>(), any::<bool>()),
+    )
+        .prop_map(
+            |((secret_env, field_env), (file, secret_file), (scratch, tmp), (init, sidecar, identity, migrate))| {
+                Composition { secret_env, field_env, file, secret_file, scratch, tmp, init, sidecar, identity, migrate }
+            },
+        )
+}
+
+impl Composition {
+    fn add_to(&self, app: &mut Map<String, Value>, blueprint: &str) {
+        let env = app.entry("env").or_insert_with(|| json!({}));
+        if let Some((secret, key)) = &self.secret_env {
+            env["DB_PASSWORD"] = json!({ "secret": secret, "key": key });
+        }
+        if let Some(field) = self.field_env {
+            env["POD_FIELD"] = json!({ "field": field });
+        }
+        if env.as_object().is_some_and(Map::is_empty) {
+            app.remove("env");
+        }
+        let mut files = Map::new();
+        if let Some((content, mode)) = &self.file {
+            let mut file = json!({ "content": content });
+            if let Some(mode) = mode {
+                file["mode"] = json!(mode);
+            }
+            files.insert("/etc/app/settings.yaml".into(), file);
+        }
+        if self.secret_file {
+            files.insert(
+                "/etc/app/tls/tls.key".into(),
+                json!({ "secret": "app-tls", "key": "tls.key", "mode": "0400" }),
+            );
+        }
+        if !files.is_empty() {
+            app.insert("files".into(), Value::Object(files));
+        }
+        let mut volumes = Map::new();
+        if let Some((size, memory)) = self.scratch {
+            volumes.insert("/var/cache/app".into(), json!({ "size": size, "memory": memory }));
+        }
+        if let Some(size) = self.tmp {
+            volumes.insert("/tmp".into(), json!({ "size": size }));
+        }
+        if !volumes.is_empty() {
+            app.insert("volumes".into(), Value::Object(volumes));
+        }
+        if self.init {
+            app.insert(
+                "init".into(),
+                json!([{ "name": "wait-for-db", "image": "acr.bank.internal/platform/wait-for:2.2.4", "args": ["db:5432"] }]),
+            );
+        }
+        if let Some(port) = self.sidecar {
+            app.insert(
+                "sidecars".into(),
+                json!([{ "name": "exporter", "image": "acr.bank.internal/platform/exporter:1.0.0", "port": port }]),
+            );
+        }
+        if self.identity {
+            app.insert("identity".into(), json!({ "azure": { "clientId": "7b0e6e52-3c1f-4a8e-9d2a-5f6b7c8d9e0f" } }));
+        }
+        if self.migrate && matches!(blueprint, "api" | "worker" | "stateful") {
+            app.insert("migrate".into(), json!({ "args": ["migrate", "up"] }));
         }
     }
 }

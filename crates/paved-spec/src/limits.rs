@@ -29,7 +29,10 @@ pub const RESERVED_PREFIX: &str = "paved-";
 /// the API server's own bound on an object's annotations (256 KiB).
 pub const MAX_ANNOTATION_BYTES: usize = 256 * 1024;
 
-/// The most bytes the `content` of an app's files may hold together: they
-/// become one ConfigMap, which the API server caps at 1 MiB with its keys and
-/// metadata; half of that leaves room, and configuration is far smaller.
-pub const MAX_FILES_BYTES: usize = 512 * 1024;
+/// The most bytes the `content` of an app's files may hold together, counted
+/// as JSON strings (escapes included). They become one ConfigMap; the API
+/// server takes 1 MiB, but Argo CD applies client-side by default, which copies
+/// the whole object as JSON into its `last-applied-configuration` annotation,
+/// and an object's annotations hold at most 256 KiB. 200 KiB leaves the rest
+/// for the keys, labels and metadata.
+pub const MAX_FILES_BYTES: usize = 200 * 1024;

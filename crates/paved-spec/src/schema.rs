@@ -171,6 +171,11 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let known = property_names(schema, &path);
             for key in unexpected {
+                // A field of another form of this value (`key` beside `field`
+                // in an env reference): the rules say which forms are mixed.
+                if known.contains(&key.as_str()) {
+                    continue;
+                }
                 let hint = match did_you_mean(key, known.iter().copied()) {
                     Some(close) => Some(format!("did you mean `{close}`?")),
                     None if known.is_empty() => None,
@@ -201,6 +206,12 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
             let hint = explain_short(schema, &path, name);
             push(path, true, words(), hint);
         }
+        // An unquoted file mode: YAML read `0644` as the number 644; the
+        // rules say so, with the quoted octal.
+        ValidationErrorKind::Type { .. }
+            if instance.is_number()
+                && matches!(path.as_slice(), [Segment::Key(files), _, Segment::Key(mode)] if files == "files" && mode == "mode") =>
+            {}
         ValidationErrorKind::Type { kind } => {
             let hint = type_hint(&paved_jsonschema::expected_types(kind), instance)
                 .or_else(|| env_value_hint(&path, instance));
@@ -249,17 +260,40 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
                     })
                 })
                 .collect();
+            // Of several mapping forms, the one whose required fields are all
+            // there (`{secret: S, key: K, extra: 1}` meant the Secret form).
+            let complete: Vec<&Vec<ValidationError<'static>>> = matching
+                .iter()
+                .copied()
+                .filter(|errors| {
+                    !errors.iter().any(|e| {
+                        e.instance_path() == error.instance_path()
+                            && matches!(e.kind(), ValidationErrorKind::Required { .. })
+                    })
+                })
+                .collect();
             if let Some(constants) = paved_jsonschema::branch_constants(context) {
                 let hint =
                     instance.as_str().and_then(|s| did_you_mean(s, constants)).map(|c| format!("did you mean `{c}`?"));
                 push(path, false, words(), hint);
-            } else if let [only] = matching.as_slice() {
+            } else if let ([only], _) | (_, [only]) = (matching.as_slice(), complete.as_slice()) {
                 for inner in only.iter() {
                     convert(schema, root, inner, out);
                 }
+            } else if instance.is_object() && env_value_hint(&path, instance).is_some() {
+                // An env value in none of the forms: the rules say which
+                // source is missing, with the forms as the hint.
             } else {
-                let hint = explain_short(schema, &path, "");
-                push(path, false, words(), hint);
+                let text = words();
+                // A number or boolean where a string is one of the forms.
+                let quote_hint = if matching.is_empty() && text.starts_with("expected a string") {
+                    type_hint("a string", instance)
+                } else {
+                    None
+                };
+                let hint =
+                    quote_hint.or_else(|| env_value_hint(&path, instance)).or_else(|| explain_short(schema, &path, ""));
+                push(path, false, text, hint);
             }
         }
         _ => push(path, false, words(), None),
@@ -304,13 +338,8 @@ fn type_hint(expected: &str, found: &Value) -> Option<String> {
 /// An `env` value that is a mapping or a list: people write Kubernetes'
 /// `valueFrom` or a nested config here. Says what an env value may be.
 fn env_value_hint(path: &[Segment], found: &Value) -> Option<String> {
-    let in_env = match path {
-        [Segment::Key(env), Segment::Key(_)] => env == "env",
-        [Segment::Key(envs), Segment::Key(_), Segment::Key(env), Segment::Key(_)] => {
-            envs == "environments" && env == "env"
-        }
-        _ => false,
-    };
+    // `env.NAME`, `environments.E.env.NAME`, `sidecars[0].env.NAME`, …
+    let in_env = matches!(path, [.., Segment::Key(env), Segment::Key(_)] if env == "env");
     (in_env && (found.is_object() || found.is_array())).then(|| {
         "write the value as a string, in quotes (numbers and booleans too, like `\"8080\"`), or read one: `{secret: NAME, key: KEY}`, `{configMap: NAME, key: KEY}` or `{field: metadata.name}`".to_owned()
     })

@@ -114,7 +114,7 @@ pub struct AppFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = "Forbid"))]
     pub concurrency: Option<Concurrency>,
-    /// Files mounted read-only, by absolute path: `{content: TEXT}`, or `{secret: NAME, key: KEY}` / `{configMap: NAME, key: KEY}` for one key of an existing one, each with an optional octal `mode`. Not under `/tmp` or a `volumes` path; two files never share a path.
+    /// Files mounted read-only, by absolute path: `{content: TEXT}`, or `{secret: NAME, key: KEY}` / `{configMap: NAME, key: KEY}` for one key of an existing one, each with an optional octal `mode` (quoted: `"0440"`; default `0444`). Not under `/tmp`, a `volumes` path or the storage path; two files never share a path. The `content` files become one immutable ConfigMap per environment, named by a hash of its data, so a changed file rolls the pods; Argo CD deletes the old one last (`Prune=Last`), after the pods that read it are gone. At most 200 KiB of content in all (docs/limits.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<BTreeMap<String, FileSpec>>,
     /// Writable scratch space, by absolute path: `{size: 512Mi}`, or `{size: 64Mi, memory: true}` in memory. The root filesystem is read-only; `/tmp` is always writable (1Gi), and listing `/tmp` here changes its size.
@@ -126,10 +126,10 @@ pub struct AppFile {
     /// Containers beside the app for its whole life (a log shipper, a metrics exporter, a backup agent), started before the app and stopped after it (native sidecars, Kubernetes 1.29+). Each gets the app's security defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sidecars: Option<Vec<Container>>,
-    /// The app's cloud identity: `{azure: {clientId: UUID}}` for Microsoft Entra Workload ID, in place of a secret.
+    /// The app's cloud identity: `{azure: {clientId: UUID}}` for Microsoft Entra Workload ID, in place of a secret. The ServiceAccount gets `azure.workload.identity/client-id` (and `/tenant-id` when the platform file sets `azure.tenantId`), the pods the label `azure.workload.identity/use: "true"`; AKS's webhook then injects the `AZURE_*` variables and a projected token for the audience `api://AzureADTokenExchange` (the Kubernetes API token stays unmounted), and the network policies allow the sign-in host (`azure.loginHost`) on 443.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
-    /// A command run with the app's image (and its env, secrets and files) before each deploy, such as a database migration: `{command: [/app/migrate], args: [up]}` (`api`, `worker`, `stateful`). The deploy waits for it and stops when it fails.
+    /// A command run with the app's image (and its env, secrets and files) before each deploy, such as a database migration: `{command: [/app/migrate], args: [up]}` (`api`, `worker`, `stateful`). It is a Job run as an Argo CD `PreSync` hook, recreated at every sync (`BeforeHookCreation`), with the app's egress and no ingress; the deploy waits for it and stops when it fails. Write it to be safe to run again: every sync runs it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migrate: Option<Migrate>,
     /// How many times a failed run is retried before the run fails (`cronjob`, `job`). Default: 2.

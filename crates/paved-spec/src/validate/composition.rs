@@ -144,7 +144,7 @@ fn mount_rules(app: &Node, r: &mut Rules) -> Mounts {
             if let Some(size) = quantity(&e.value, "size") {
                 r.check(vec![key("volumes"), key(&e.key), key("size")], syntax::container_memory(&size));
             }
-            if let Some(first) = mounts.insert(e.key.clone(), format!("`volumes.{}`", e.key)) {
+            if let Some(first) = mounts.insert(e.key.clone(), format!("`volumes[\"{}\"]`", e.key)) {
                 r.fail(
                     at,
                     true,
@@ -167,7 +167,7 @@ fn mount_rules(app: &Node, r: &mut Rules) -> Mounts {
         }
         let inside = std::iter::once(TMP.to_owned())
             .chain(volume_paths.iter().cloned())
-            .find(|dir| syntax::path_within(&e.key, dir));
+            .find(|dir| syntax::path_within(&e.key, dir) && e.key != *dir);
         if let Some(dir) = inside {
             r.fail(
                 at.clone(),
@@ -182,7 +182,7 @@ fn mount_rules(app: &Node, r: &mut Rules) -> Mounts {
                 format!("{} is inside the storage volume at {}", quote(&e.key), quote(storage)),
                 Some("mount the file outside the data directory".into()),
             );
-        } else if let Some(first) = mounts.insert(e.key.clone(), format!("`files.{}`", e.key)) {
+        } else if let Some(first) = mounts.insert(e.key.clone(), format!("`files[\"{}\"]`", e.key)) {
             r.fail(
                 at.clone(),
                 true,
@@ -209,7 +209,8 @@ fn mount_rules(app: &Node, r: &mut Rules) -> Mounts {
             ),
         }
         if let Some((content, _)) = string(value, "content") {
-            content_bytes += content.len();
+            // As the annotation Argo CD writes holds it: a JSON string, quotes excluded.
+            content_bytes += serde_json::to_string(content).map_or(content.len(), |json| json.len() - 2);
             if value.get("key").is_some() {
                 r.fail(
                     here("key"),
@@ -251,8 +252,13 @@ fn mount_rules(app: &Node, r: &mut Rules) -> Mounts {
         r.fail(
             vec![key("files")],
             true,
-            format!("the files' content is {content_bytes} bytes, more than the limit of {MAX_FILES_BYTES} bytes (512 KiB)"),
-            Some("keep large data in a Secret or ConfigMap of its own and mount one key with `{configMap: NAME, key: KEY}`".into()),
+            format!(
+                "the files' content is {content_bytes} bytes as JSON, more than the limit of {MAX_FILES_BYTES} bytes (200 KiB)"
+            ),
+            Some(
+                "Argo CD copies the ConfigMap into an annotation of at most 256 KiB; keep large data in a ConfigMap of its own and mount one key with `{configMap: NAME, key: KEY}`"
+                    .into(),
+            ),
         );
     }
     mounts
