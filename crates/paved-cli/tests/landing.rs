@@ -78,11 +78,30 @@ fn zones_follow_the_team_file_and_the_platform() {
 
     let role =
         |team: &str, env: &str| zone(&tree, team, env)["RoleBinding/paved-team-developers"]["roleRef"]["name"].clone();
-    assert_eq!(role("payments", "dev"), "edit");
-    assert_eq!(role("payments", "test"), "edit");
-    assert_eq!(role("payments", "prod"), "view", "developers may only read in production");
+    assert_eq!(role("payments", "dev"), "paved-team-developer");
+    assert_eq!(role("payments", "test"), "paved-team-developer");
+    assert_eq!(role("payments", "prod"), "paved-team-viewer", "developers may only read in production");
     let admins = &zone(&tree, "payments", "prod")["RoleBinding/paved-team-admins"];
-    assert_eq!(admins["roleRef"]["name"], "admin");
+    assert_eq!(
+        admins["roleRef"],
+        serde_json::json!({
+            "apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "paved-team-admin"
+        })
+    );
+    // No built-in ClusterRole is bound: `admin` and `edit` write network policies.
+    for (key, object) in zone(&tree, "payments", "dev") {
+        if key.starts_with("RoleBinding/") {
+            assert_eq!(object["roleRef"]["kind"], "Role", "{key}");
+        }
+    }
+    // The policy deployer lives outside the team's namespace, where Argo CD finds it.
+    let dev = zone(&tree, "payments", "dev");
+    let policy_deployer = &dev["ServiceAccount/paved-policy-deployer-payments"]["metadata"];
+    assert_eq!(policy_deployer["namespace"], "kube-system");
+    assert_eq!(
+        dev["AppProject/payments-dev-policies"]["spec"]["destinationServiceAccounts"][0]["defaultServiceAccount"],
+        "kube-system:paved-policy-deployer-payments"
+    );
     assert_eq!(admins["subjects"][0]["name"], "4b1f6c2e-8d3a-4f5b-9c7e-1a2b3c4d5e6f");
 
     let hard = |team: &str, env: &str| zone(&tree, team, env)["ResourceQuota/paved-quota"]["spec"]["hard"].clone();

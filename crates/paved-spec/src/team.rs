@@ -34,9 +34,9 @@ pub struct TeamFile {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Groups {
-    /// The group that administers the team's namespaces (`admin` in every environment).
+    /// The group that administers the team's namespaces (Role `paved-team-admin`, `docs/landing-zones.md`).
     pub admins: String,
-    /// The team's developers (`edit` in every environment, `view` in production).
+    /// The team's developers (Role `paved-team-developer`; `paved-team-viewer`, read-only, in production).
     pub developers: String,
 }
 

@@ -83,10 +83,10 @@ pub fn port_name(value: &str) -> Result<(), Problem> {
     if let Some(c) = value.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
         let lower = value.to_ascii_lowercase().replace('_', "-");
         let problem = bad(&format!("it contains {}", describe_char(c)));
-        return Err(match port_name(&lower) {
-            Ok(()) => problem.with_hint(did_you_mean_hint(&lower)),
-            Err(_) => problem.with_hint(HINT),
-        });
+        // Suggest the lowercase name only when it is a valid one (and never
+        // check the same text again: a space stays a space).
+        let fixed = lower != value && port_name(&lower).is_ok();
+        return Err(if fixed { problem.with_hint(did_you_mean_hint(&lower)) } else { problem.with_hint(HINT) });
     }
     if value.chars().count() > 15 {
         return Err(bad(&format!("it is {} characters long, the limit is 15", value.chars().count())).with_hint(HINT));
@@ -262,6 +262,10 @@ mod tests {
             ("-x", "`-` starts", "at most 15"),
             ("a--b", "`-` starts", "at most 15"),
             ("", "empty", "at most 15"),
+            // Found by the fuzzer: lowercasing keeps the space, and checking the
+            // lowercase name again must not recurse for ever.
+            ("admin port", "contains a space", "at most 15"),
+            ("Admin_Port strategy", "contains `A`", "at most 15"),
         ] {
             let problem = port_name(bad).expect_err(bad);
             assert!(problem.message.contains(part), "{bad}: {}", problem.message);

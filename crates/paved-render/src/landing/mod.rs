@@ -8,10 +8,13 @@
 //!   balancers or node ports) and a **LimitRange** whose defaults are the
 //!   smallest requests the blueprints give, so a container nobody sized still
 //!   fits the quota;
-//! - the **ServiceAccounts** Argo CD deploys as (`deployer` for the chart,
-//!   `policy-deployer` for the network policies), with what they may do;
-//! - **RoleBindings** for the team's Entra ID groups: admins get `admin`,
-//!   developers `edit`, and `view` in production;
+//! - who may do what ([`access`]): the **ServiceAccounts** Argo CD deploys as
+//!   (the chart's in the team's namespace, the network policies' in
+//!   `kube-system`, out of the team's reach), and **Roles** and
+//!   **RoleBindings** for them and for the team's Entra ID groups: admins
+//!   write what charts hold and RBAC, developers what charts hold, and only
+//!   read in production; nobody on the team writes network policies, the
+//!   quota or the limits;
 //! - two **AppProjects**: the team's (`Environment::app_project_for`), which
 //!   may deploy anything namespaced into the team's namespace except quotas,
 //!   limit ranges, RBAC and network policies; and the platform's policy project
@@ -34,14 +37,12 @@ use serde_json::{Value, json};
 use crate::netpol::namespace_baseline;
 use crate::normalise::Object;
 
+pub mod access;
+
 // Every landing-zone object in a team's namespace is named `paved-…`, a
 // prefix app names may not use (`paved_spec::limits::RESERVED_PREFIX`), so no
 // app's objects (named after the app) can replace one.
-
-/// The ServiceAccount Argo CD deploys a team's charts as.
-pub const DEPLOYER: &str = "paved-deployer";
-/// The ServiceAccount Argo CD deploys a team's network policies as.
-pub const POLICY_DEPLOYER: &str = "paved-policy-deployer";
+pub use access::{DEPLOYER, POLICY_DEPLOYER_NAMESPACE, policy_deployer};
 
 /// Requests a container gets when it names none (the LimitRange defaults).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,18 +138,6 @@ pub fn landing_zone(
     if let Some(storage) = &quota.storage {
         hard["requests.storage"] = json!(storage.to_string());
     }
-    let group = |id: &str| json!({ "apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": id });
-    let service_account = |sa: &str| json!({ "kind": "ServiceAccount", "name": sa, "namespace": namespace });
-    let binding = |binding_name: &str, role_kind: &str, role: &str, subject: Value| {
-        json!({
-            "apiVersion": "rbac.authorization.k8s.io/v1",
-            "kind": "RoleBinding",
-            "metadata": meta(binding_name),
-            "roleRef": { "apiGroup": "rbac.authorization.k8s.io", "kind": role_kind, "name": role },
-            "subjects": [subject],
-        })
-    };
-    let developers_role = if platform.is_production(environment) { "view" } else { "edit" };
 
     let mut cluster = vec![
         json!({
@@ -172,32 +161,14 @@ pub fn landing_zone(
                 "default": { "memory": defaults.memory },
             }] },
         }),
-        json!({
-            "apiVersion": "v1",
-            "kind": "ServiceAccount",
-            "metadata": meta(DEPLOYER),
-            "automountServiceAccountToken": false,
-        }),
-        json!({
-            "apiVersion": "v1",
-            "kind": "ServiceAccount",
-            "metadata": meta(POLICY_DEPLOYER),
-            "automountServiceAccountToken": false,
-        }),
-        json!({
-            "apiVersion": "rbac.authorization.k8s.io/v1",
-            "kind": "Role",
-            "metadata": meta("paved-network-policies"),
-            "rules": policy_kinds()
-                .iter()
-                .map(|k| json!({ "apiGroups": [k.group()], "resources": [k.resource], "verbs": ["*"] }))
-                .collect::<Vec<_>>(),
-        }),
-        binding(DEPLOYER, "ClusterRole", "edit", service_account(DEPLOYER)),
-        binding(POLICY_DEPLOYER, "Role", "paved-network-policies", service_account(POLICY_DEPLOYER)),
-        binding("paved-team-admins", "ClusterRole", "admin", group(&team.groups.admins)),
-        binding("paved-team-developers", "ClusterRole", developers_role, group(&team.groups.developers)),
     ];
+    let access = access::Access {
+        namespace: &namespace,
+        admins: &team.groups.admins,
+        developers: &team.groups.developers,
+        production: platform.is_production(environment),
+    };
+    cluster.extend(access.objects(meta, &json!(labels)));
     cluster.extend(namespace_baseline(&meta("paved-default-deny"), platform).into_iter().map(|o| o.value));
 
     let project = |project_name: String, description: String, kinds: Value, deployer: &str| {
@@ -239,7 +210,7 @@ pub fn landing_zone(
             environment.policy_project_for(name),
             format!("Network policies paved renders for team {name} in {} (platform-owned)", environment.name),
             json!({ "namespaceResourceWhitelist": group_kinds(policy_kinds()) }),
-            POLICY_DEPLOYER,
+            &format!("{POLICY_DEPLOYER_NAMESPACE}:{}", policy_deployer(&namespace)),
         ),
     ];
     let objects = |values: Vec<Value>| {
