@@ -174,9 +174,21 @@ fn unique_key(key: &str, taken: &BTreeMap<String, String>) -> String {
 
 /// A short hash of data (the first 10 hex digits of its SHA-256, as JSON).
 pub fn hash(data: &impl Serialize) -> String {
-    let bytes = serde_json::to_vec(data).unwrap_or_default();
-    let digest = Sha256::digest(&bytes);
-    digest.iter().take(5).map(|b| format!("{b:02x}")).collect()
+    /// Feeds the JSON text straight into the hash, without keeping it.
+    struct Hashing(Sha256);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hashing = Hashing(Sha256::new());
+    // Serialising plain data into a writer that never fails cannot fail.
+    let _ = serde_json::to_writer(&mut hashing, data);
+    hashing.0.finalize().iter().take(5).map(|b| format!("{b:02x}")).collect()
 }
 
 /// `app.tmp`: the writable `/tmp` every container mounts.

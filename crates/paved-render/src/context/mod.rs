@@ -139,7 +139,7 @@ pub struct AppContext {
     pub azure_identity: Option<AzureIdentityContext>,
     /// `app.migrate`: `{name, command, args, labels, selector, files}` of the migration Job (app file `migrate`); none without.
     pub migrate: Option<MigrateContext>,
-    /// `app.spec_hash`: 10 hex digits of a hash of everything else this context holds for the app and the blueprint version: equal settings give an equal hash. A one-off Job is named with it, since a Job's pod template cannot change.
+    /// `app.spec_hash`: 10 hex digits of a hash of everything else this context holds for the app and the blueprint version: equal settings give an equal hash. A one-off Job is named with it, since a Job's pod template cannot change. Empty for a version whose templates never name it (hashing costs a few percent of a render).
     pub spec_hash: String,
 }
 
@@ -476,7 +476,11 @@ impl Context {
         };
         // Everything above, and which blueprint version renders it: the same
         // settings give the same hash, and so a one-off Job keeps its name.
-        context.app.spec_hash = composition::hash(&(&context, &blueprint.id));
+        // Hashing the whole context is a few percent of a render, so only the
+        // versions whose templates name it pay for it.
+        if blueprint.templates.iter().any(|(_, text)| text.contains("spec_hash")) {
+            context.app.spec_hash = composition::hash(&(&context, &blueprint.id));
+        }
         context
     }
 }
