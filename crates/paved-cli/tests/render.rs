@@ -34,7 +34,38 @@ fn check_case(path: &Path) -> BTreeMap<String, String> {
     assert!(problems.is_empty(), "{rel}: rendered objects are invalid:\n{}", problems.join("\n"));
     let objects = common::objects(&tree);
     assert!(!objects.is_empty(), "{rel}: nothing rendered");
-    common::snapshot_parts(&tree, part).into_iter().map(|(part, text)| (format!("{case}__{part}"), text)).collect()
+    let parts = split_policies(common::snapshot_parts(&tree, part));
+    parts.into_iter().map(|(part, text)| (format!("{case}__{part}"), text)).collect()
+}
+
+/// Each `manifests.yaml` snapshot with its network policies in a snapshot of
+/// their own (`<env>__policies`), so that a composed app's objects stay small
+/// enough to review; the documents are the file's, in its order.
+fn split_policies(parts: BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (name, text) in parts {
+        let Some(env) = name.strip_suffix("__manifests.yaml") else {
+            out.insert(name, text);
+            continue;
+        };
+        let (header, contents) = text.split_once('\n').expect("a part starts with its header line");
+        let (mut policies, mut rest) = (String::new(), String::new());
+        for doc in contents.split_inclusive('\n').fold(Vec::<String>::new(), |mut docs, line| {
+            if line == "---\n" || docs.is_empty() {
+                docs.push(String::new());
+            }
+            docs.last_mut().expect("one document").push_str(line);
+            docs
+        }) {
+            let is_policy = doc.contains("\nkind: NetworkPolicy\n") || doc.contains("\nkind: CiliumNetworkPolicy\n");
+            if is_policy { &mut policies } else { &mut rest }.push_str(&doc);
+        }
+        out.insert(name.clone(), format!("{header}\n{rest}"));
+        if !policies.is_empty() {
+            out.insert(format!("{env}__policies"), format!("{header} (its network policies)\n{policies}"));
+        }
+    }
+    out
 }
 
 /// The snapshot a rendered file belongs to, `None` for the files left out:
@@ -42,7 +73,10 @@ fn check_case(path: &Path) -> BTreeMap<String, String> {
 ///   app's `azure-pipelines.yml`, have one snapshot each (`dev__manifests.yaml`,
 ///   `dev__application.yaml`, `azure-pipelines.yml`); so does any file a new
 ///   output adds;
-/// - the chart is shown for `dev` only, as one snapshot (`dev__chart`): in the
+/// - a `manifests.yaml`'s network policies have a snapshot of their own
+///   (`dev__policies`), beside the other objects (`dev__manifests.yaml`);
+/// - the chart is shown for `dev` only, as two snapshots (`dev__chart`: its
+///   templates; `dev__chart-values`: `values.yaml` and its schema): in the
 ///   other environments it differs only in its values, which their
 ///   `manifests.yaml` shows, and the helm test (`helm.rs`) proves every chart,
 ///   in every environment, equal to its `manifests.yaml`;
@@ -54,6 +88,7 @@ fn part(path: &str) -> Option<String> {
     let rest: Vec<&str> = path.splitn(3, '/').nth(2)?.split('/').collect();
     match rest.as_slice() {
         [_, "policies", ..] => None,
+        ["dev", "chart", "values.yaml" | "values.schema.json"] => Some("dev__chart-values".to_owned()),
         ["dev", "chart", ..] => Some("dev__chart".to_owned()),
         [_, "chart", ..] => None,
         _ => Some(rest.join("__")),
