@@ -92,21 +92,9 @@ fn env_rules(node: &Node, prefix: &[Segment], r: &mut Rules) {
                 Some("a variable has one source; keep one".into()),
             ),
         }
-        for field in ["secret", "configMap"] {
-            if let Some((name, _)) = string(value, field) {
-                r.check(here(field), syntax::dns_subdomain(name));
-                match string(value, "key") {
-                    Some((k, _)) => r.check(here("key"), syntax::data_key(k)),
-                    None if value.get("key").is_none() => r.fail(
-                        at(&[key(&e.key)]),
-                        false,
-                        format!("`{field}: {name}` names no key"),
-                        Some(format!("add the key to read, such as `{{{field}: {name}, key: password}}`")),
-                    ),
-                    None => {}
-                }
-            }
-        }
+        reference_rules(value, &at(&[key(&e.key)]), r, |field, name| {
+            format!("add the key to read, such as `{{{field}: {name}, key: password}}`")
+        });
         if let Some((field, _)) = string(value, "field") {
             if !POD_FIELDS.contains(&field) {
                 let hint = match syntax::did_you_mean(field, POD_FIELDS.iter().copied()) {
@@ -220,21 +208,9 @@ fn mount_rules(app: &Node, r: &mut Rules) -> Mounts {
                 );
             }
         }
-        for field in ["secret", "configMap"] {
-            if let Some((name, _)) = string(value, field) {
-                r.check(here(field), syntax::dns_subdomain(name));
-                match string(value, "key") {
-                    Some((k, _)) => r.check(here("key"), syntax::data_key(k)),
-                    None if value.get("key").is_none() => r.fail(
-                        at.clone(),
-                        false,
-                        format!("`{field}: {name}` names no key"),
-                        Some(format!("add the key that is the file, such as `key: {}`", file_name(&e.key))),
-                    ),
-                    None => {}
-                }
-            }
-        }
+        reference_rules(value, &at, r, |_, _| {
+            format!("add the key that is the file, such as `key: {}`", file_name(&e.key))
+        });
         match value.get("mode").map(|m| &m.kind) {
             Some(NodeKind::String(mode)) => {
                 r.check(here("mode"), syntax::file_mode(mode));
@@ -262,6 +238,24 @@ fn mount_rules(app: &Node, r: &mut Rules) -> Mounts {
         );
     }
     mounts
+}
+
+/// A `{secret: NAME, key: KEY}` or `{configMap: NAME, key: KEY}` reference
+/// (an env value's or a file's, at `at`): a valid object name and key, and a
+/// key at all; `hint(field, name)` says which key to add.
+fn reference_rules(value: &Node, at: &[Segment], r: &mut Rules, hint: impl Fn(&str, &str) -> String) {
+    let here = |field: &str| at.iter().cloned().chain([key(field)]).collect::<Vec<_>>();
+    for field in ["secret", "configMap"] {
+        let Some((name, _)) = string(value, field) else { continue };
+        r.check(here(field), syntax::dns_subdomain(name));
+        match string(value, "key") {
+            Some((k, _)) => r.check(here("key"), syntax::data_key(k)),
+            None if value.get("key").is_none() => {
+                r.fail(at.to_vec(), false, format!("`{field}: {name}` names no key"), Some(hint(field, name)));
+            }
+            None => {}
+        }
+    }
 }
 
 /// The last part of a path: a likely key for a file.
