@@ -92,9 +92,16 @@ impl Rendered {
     }
 }
 
-/// The compiled templates of one blueprint version: its environment and the
-/// names of the templates that are outputs.
-type Compiled = (Environment<'static>, Vec<String>);
+/// The compiled templates of one blueprint version.
+#[derive(Debug)]
+struct Compiled {
+    env: Environment<'static>,
+    /// The templates that are outputs (not `_` partials).
+    names: Vec<String>,
+    /// Whether any template names `app.spec_hash`, which costs a hash of the
+    /// whole context to compute.
+    uses_spec_hash: bool,
+}
 
 /// Every blueprint version's templates, each compiled once, on first use (so a
 /// broken version only fails the apps that use it). Build once, render many.
@@ -133,9 +140,13 @@ impl Engine {
     /// the chart is built from the markers, and the plain objects are the
     /// same objects with each marker replaced by its value.
     pub fn render(&self, input: &Input<'_>, charts: Charts) -> Result<Rendered, RenderError> {
-        let context = Context::new(input.app, input.environment, input.platform, input.blueprint, input.image);
+        let compiled = self.compiled(input.blueprint)?;
+        let mut context = Context::new(input.app, input.environment, input.platform, input.blueprint, input.image);
+        if compiled.uses_spec_hash {
+            context = context.with_spec_hash(input.blueprint);
+        }
         let policies = policies(input.app, &context, input.environment, input.platform, input.directory);
-        let marked = self.marked(input, &context)?;
+        let marked = marked(input.blueprint, compiled, &context)?;
         let objects = plain(&marked, policies);
         let chart = match charts {
             Charts::Build => Some(chart(&marked, &context, input.blueprint).map_err(|message| {
@@ -157,25 +168,31 @@ impl Engine {
         })
     }
 
-    /// The blueprint's objects with a marker for each `value()`, sorted.
-    fn marked(&self, input: &Input<'_>, context: &Context) -> Result<Vec<Object>, RenderError> {
-        let id = &input.blueprint.id;
+    /// The blueprint version's templates, compiled on first use.
+    fn compiled(&self, blueprint: &Blueprint) -> Result<&Compiled, RenderError> {
+        let id = &blueprint.id;
         let cell = self.compiled.get(id).ok_or_else(|| RenderError::UnknownBlueprint(id.clone()))?;
-        let (env, names) = cell.get_or_init(|| compile(input.blueprint)).as_ref().map_err(|message| {
-            RenderError::Template { blueprint: id.clone(), template: "(compiling)".into(), message: message.clone() }
-        })?;
-        let mut objects = Vec::new();
-        let values = Value::from_serialize(context);
-        for name in names {
-            let fail =
-                |message: String| RenderError::Template { blueprint: id.clone(), template: name.clone(), message };
-            let template = env.get_template(name).map_err(|e| fail(describe(&e)))?;
-            let text = template.render(&values).map_err(|e| fail(describe(&e)))?;
-            objects.extend(normalise(&text).map_err(fail)?);
-        }
-        objects.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        Ok(objects)
+        cell.get_or_init(|| compile(blueprint)).as_ref().map_err(|message| RenderError::Template {
+            blueprint: id.clone(),
+            template: "(compiling)".into(),
+            message: message.clone(),
+        })
     }
+}
+
+/// The blueprint's objects with a marker for each `value()`, sorted.
+fn marked(blueprint: &Blueprint, compiled: &Compiled, context: &Context) -> Result<Vec<Object>, RenderError> {
+    let id = &blueprint.id;
+    let mut objects = Vec::new();
+    let values = Value::from_serialize(context);
+    for name in &compiled.names {
+        let fail = |message: String| RenderError::Template { blueprint: id.clone(), template: name.clone(), message };
+        let template = compiled.env.get_template(name).map_err(|e| fail(describe(&e)))?;
+        let text = template.render(&values).map_err(|e| fail(describe(&e)))?;
+        objects.extend(normalise(&text).map_err(fail)?);
+    }
+    objects.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok(objects)
 }
 
 /// The plain objects: the marked ones with each marker replaced by its value
@@ -244,5 +261,6 @@ fn compile(blueprint: &Blueprint) -> Result<Compiled, String> {
             names.push(name.clone());
         }
     }
-    Ok((env, names))
+    let uses_spec_hash = blueprint.templates.iter().any(|(_, source)| source.contains("spec_hash"));
+    Ok(Compiled { env, names, uses_spec_hash })
 }

@@ -174,21 +174,11 @@ fn unique_key(key: &str, taken: &BTreeMap<String, String>) -> String {
 
 /// A short hash of data (the first 10 hex digits of its SHA-256, as JSON).
 pub fn hash(data: &impl Serialize) -> String {
-    /// Feeds the JSON text straight into the hash, without keeping it.
-    struct Hashing(Sha256);
-    impl std::io::Write for Hashing {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.update(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut hashing = Hashing(Sha256::new());
-    // Serialising plain data into a writer that never fails cannot fail.
-    let _ = serde_json::to_writer(&mut hashing, data);
-    hashing.0.finalize().iter().take(5).map(|b| format!("{b:02x}")).collect()
+    // The JSON text goes straight into the hash (SHA-256 is an `io::Write`),
+    // without being kept; writing plain data into it cannot fail.
+    let mut hasher = Sha256::new();
+    let _ = serde_json::to_writer(&mut hasher, data);
+    hasher.finalize().iter().take(5).map(|b| format!("{b:02x}")).collect()
 }
 
 /// `app.tmp`: the writable `/tmp` every container mounts.

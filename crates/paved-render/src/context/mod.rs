@@ -385,7 +385,7 @@ impl Context {
             }
         }
         let migrate = composition::migrate(app, &pod_labels, &files);
-        let mut context = Context {
+        Context {
             app: AppContext {
                 name: app.name.clone(),
                 team: app.team.clone(),
@@ -473,14 +473,16 @@ impl Context {
             labels,
             selector,
             annotations,
-        };
-        // Everything above, and which blueprint version renders it: the same
-        // settings give the same hash, and so a one-off Job keeps its name.
-        // Hashing the whole context is a few percent of a render, so only the
-        // versions whose templates name it pay for it.
-        if blueprint.templates.iter().any(|(_, text)| text.contains("spec_hash")) {
-            context.app.spec_hash = composition::hash(&(&context, &blueprint.id));
         }
-        context
+    }
+
+    /// Fill in `app.spec_hash`: everything else in the context, and which
+    /// blueprint version renders it, so the same settings give the same hash
+    /// and a one-off Job keeps its name. Hashing the whole context is a few
+    /// percent of a render: the engine asks for it only for versions whose
+    /// templates name it.
+    pub fn with_spec_hash(mut self, blueprint: &Blueprint) -> Context {
+        self.app.spec_hash = composition::hash(&(&self, &blueprint.id));
+        self
     }
 }
