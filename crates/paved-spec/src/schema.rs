@@ -280,7 +280,7 @@ fn convert(schema: &Value, root: &Node, error: &ValidationError<'_>, out: &mut V
                 for inner in only.iter() {
                     convert(schema, root, inner, out);
                 }
-            } else if instance.is_object() && env_value_hint(&path, instance).is_some() {
+            } else if instance.is_object() && is_env_value(&path) {
                 // An env value in none of the forms: the rules say which
                 // source is missing, with the forms as the hint.
             } else {
@@ -335,12 +335,16 @@ fn type_hint(expected: &str, found: &Value) -> Option<String> {
     }
 }
 
+/// Whether `path` is an env variable's value: `env.NAME`,
+/// `environments.E.env.NAME`, `sidecars[0].env.NAME`, …
+fn is_env_value(path: &[Segment]) -> bool {
+    matches!(path, [.., Segment::Key(env), Segment::Key(_)] if env == "env")
+}
+
 /// An `env` value that is a mapping or a list: people write Kubernetes'
 /// `valueFrom` or a nested config here. Says what an env value may be.
 fn env_value_hint(path: &[Segment], found: &Value) -> Option<String> {
-    // `env.NAME`, `environments.E.env.NAME`, `sidecars[0].env.NAME`, …
-    let in_env = matches!(path, [.., Segment::Key(env), Segment::Key(_)] if env == "env");
-    (in_env && (found.is_object() || found.is_array())).then(|| {
+    (is_env_value(path) && (found.is_object() || found.is_array())).then(|| {
         "write the value as a string, in quotes (numbers and booleans too, like `\"8080\"`), or read one: `{secret: NAME, key: KEY}`, `{configMap: NAME, key: KEY}` or `{field: metadata.name}`".to_owned()
     })
 }
